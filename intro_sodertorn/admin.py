@@ -1,0 +1,54 @@
+"""Django admin for system administrators: users with their roles, jobs and logs."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from .models import AccessibilityReport, DemoData, ExportJob, ReminderLog, Role
+
+User = get_user_model()
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    extra = 1
+    autocomplete_fields = ["municipality"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    inlines = [RoleInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_superuser"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "municipality", "side"]
+    list_filter = ["kind", "municipality", "side"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = ["title", "user", "kind", "status", "created_at", "finished_at"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [f.name for f in ExportJob._meta.fields]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["key", "kind", "recipients", "sent_at"]
+    list_filter = ["kind"]
+    search_fields = ["key", "recipients"]
+    readonly_fields = ["key", "kind", "recipients", "subject", "sent_at"]
+
+
+@admin.register(AccessibilityReport)
+class AccessibilityReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "page_url", "email"]
+
+
+admin.site.register(DemoData)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    """The portal's shared core: roles, export jobs, the reminder log, the front pages."""
+
+    name = "intro_sodertorn"
+    label = "portal"
+    verbose_name = _("Portal")

@@ -1,0 +1,91 @@
+"""Views of the portal core: home, exports, accessibility statement."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.mail import send_mail
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import access
+from .home import home_panels
+from .models import AccessibilityReport, ExportJob, Role
+from .xlsx import XLSX_CONTENT_TYPE
+
+
+@require_GET
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "home_public.html")
+    roles = access.roles_of(request.user)
+    context = {
+        "roles": roles,
+        "panels": home_panels(request),
+        "recent_exports": ExportJob.objects.filter(user=request.user)[:3],
+    }
+    return render(request, "home.html", context)
+
+
+@login_required
+@require_GET
+def export_list(request):
+    jobs = ExportJob.objects.filter(user=request.user)[:100]
+    running = any(not job.is_finished for job in jobs)
+    return render(
+        request, "exports.html", {"jobs": jobs, "running": running, "retention": settings.EXPORT_RETENTION_DAYS}
+    )
+
+
+@login_required
+@require_GET
+def export_download(request, pk):
+    # Only the owner: anyone else gets 404, not even a hint that the job exists.
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    name = job.file.name.rsplit("/", 1)[-1]
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+
+
+class AccessibilityReportForm(forms.ModelForm):
+    class Meta:
+        model = AccessibilityReport
+        fields = ["page_url", "description", "email"]
+        labels = {
+            "page_url": gettext_lazy("Which page (address or name)"),
+            "description": gettext_lazy("What did not work?"),
+            "email": gettext_lazy("Your e-mail, if you want an answer"),
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+@require_http_methods(["GET", "POST"])
+def accessibility(request):
+    form = AccessibilityReportForm(request.POST or None, initial={"page_url": request.GET.get("sida", "")})
+    if request.method == "POST" and form.is_valid():
+        report = form.save()
+        accessibility_report_notify(report)
+        messages.success(request, _("Thank you. Your report has been sent to the regional strategist."))
+        return redirect("accessibility")
+    return render(request, "accessibility.html", {"form": form})
+
+
+def accessibility_report_notify(report):
+    """Send a reported accessibility problem to every strategist."""
+    addresses = list(
+        Role.objects.filter(kind=Role.Kind.STRATEGIST, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if not addresses:
+        addresses = [address for _name, address in getattr(settings, "ADMINS", [])]
+    body = _("Page: %(page)s\n\n%(description)s\n\nAnswer to: %(email)s") % {
+        "page": report.page_url or "-",
+        "description": report.description,
+        "email": report.email or "-",
+    }
+    send_mail(_("Accessibility problem reported"), body, None, addresses, fail_silently=True)

@@ -1,0 +1,287 @@
+"""The network register: municipalities, organisations, contacts, networks and meetings."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def members_on(self, day):
+        """Municipalities in the collaboration on a given day."""
+        return self.filter(Q(member_from__lte=day), Q(member_to__isnull=True) | Q(member_to__gte=day))
+
+    def current_members(self):
+        return self.members_on(timezone.localdate())
+
+    def members_during(self, start, end):
+        """Municipalities that were members at some point between start and end."""
+        return self.filter(Q(member_from__lte=end), Q(member_to__isnull=True) | Q(member_to__gte=start))
+
+
+class Municipality(models.Model):
+    """A municipality, with its membership of the collaboration."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(
+        _("municipality code"), max_length=4, unique=True, help_text=_("The official four-digit code (SCB).")
+    )
+    member_from = models.DateField(_("member from"))
+    member_to = models.DateField(_("member to"), null=True, blank=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member_to__isnull=True) | Q(member_to__gte=models.F("member_from")),
+                name="municipality_membership_dates_in_order",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_member_on(self, day: datetime.date) -> bool:
+        return self.member_from <= day and (self.member_to is None or self.member_to >= day)
+
+
+class Organisation(models.Model):
+    """An organisation the collaboration works with: authority, municipal unit, provider, project."""
+
+    class Kind(models.TextChoices):
+        MUNICIPAL_UNIT = "municipal_unit", _("Municipal unit")
+        EMPLOYMENT_SERVICE = "arbetsformedlingen", _("Arbetsförmedlingen")
+        COUNTY_BOARD = "lansstyrelsen", _("Länsstyrelsen")
+        MIGRATION_AGENCY = "migrationsverket", _("Migrationsverket")
+        SKL = "skl", _("SKL")
+        KSL = "ksl", _("KSL")
+        COUNTY_COUNCIL = "landsting", _("County council (landsting)")
+        SOCIAL_INSURANCE = "forsakringskassan", _("Försäkringskassan")
+        COORDINATION_ASSOCIATION = "samordningsforbund", _("Coordination association (samordningsförbund)")
+        SFI_PROVIDER = "sfi_provider", _("SFI provider")
+        FOLK_HIGH_SCHOOL = "folkhogskola", _("Folk high school or study association")
+        NON_PROFIT = "ideell", _("Non-profit association")
+        ESF_PROJECT = "esf_project", _("ESF project")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+    website = models.URLField(_("website"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "municipality"], name="organisation_unique_name_per_municipality")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Contact(models.Model):
+    """A person the collaboration works with. Work data only."""
+
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title or role"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+    )
+    email = models.EmailField(_("work e-mail"), blank=True)
+    phone = models.CharField(_("work phone"), max_length=40, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(
+        _("last activity"), null=True, blank=True, help_text=_("Latest meeting, membership or change.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [
+            # Duplicate warning: same e-mail.
+            models.Index(fields=["email"], name="contact_email_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Network(models.Model):
+    """A network or group: SFI network, steering group, coordination group, reference group."""
+
+    class Kind(models.TextChoices):
+        NETWORK = "natverk", _("Network")
+        STEERING_GROUP = "styrgrupp", _("Steering group")
+        COORDINATION_GROUP = "samordningsgrupp", _("Coordination group")
+        REFERENCE_GROUP = "referensgrupp", _("Reference group")
+        WORKING_GROUP = "arbetsgrupp", _("Working group")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.NETWORK)
+    purpose = models.TextField(_("purpose"), blank=True)
+    convenor = models.ForeignKey(
+        Contact,
+        verbose_name=_("convenor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="convened_networks",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, day=None):
+        day = day or timezone.localdate()
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+
+class Membership(models.Model):
+    """A contact's membership of a network, with role, municipality represented and dates."""
+
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(
+        _("role"), max_length=200, blank=True, help_text=_("For example representative for SFI, chair.")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality represented"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_to = models.DateField(_("to"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["network", "contact__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="membership_dates_in_order",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.contact} – {self.network}"
+
+
+class Meeting(models.Model):
+    """A meeting of a network: date, place, agenda, attendees, notes and decisions."""
+
+    network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self):
+        return f"{self.network} {self.date:%Y-%m-%d}"
+
+
+class Attendance(models.Model):
+    """Whether a contact was present at or excused from a meeting."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        EXCUSED = "excused", _("Excused")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), on_delete=models.PROTECT, related_name="attendances"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PRESENT)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [models.UniqueConstraint(fields=["meeting", "contact"], name="attendance_once_per_meeting")]
+
+    def __str__(self):
+        return f"{self.contact} ({self.get_status_display()})"
+
+
+class Decision(models.Model):
+    """A decision taken at a meeting. It can become an action point in uppdrag."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("decision"))
+    position = models.PositiveIntegerField(_("number"), default=1)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return self.text[:80]

@@ -1,0 +1,24 @@
+// Portal-wide behaviour: warn before the session times out.
+(function () {
+  "use strict";
+  var box = document.getElementById("session-warning");
+  if (!box) { return; }
+  var seconds = parseInt(box.getAttribute("data-session-seconds"), 10) || 0;
+  var warnBefore = 120;
+  if (seconds <= warnBefore) { return; }
+  var timer = null;
+  function schedule() {
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(function () {
+      box.classList.remove("d-none");
+      document.getElementById("session-keepalive").focus();
+    }, (seconds - warnBefore) * 1000);
+  }
+  document.getElementById("session-keepalive").addEventListener("click", function () {
+    fetch(box.getAttribute("data-keepalive-url"), { credentials: "same-origin" }).then(function () {
+      box.classList.add("d-none");
+      schedule();
+    });
+  });
+  schedule();
+})();

@@ -1,0 +1,153 @@
+"""Shared fixtures: the cast of named users, clients logged in as them, the browser.
+
+Every test runs on the real components: PostgreSQL and Redis started by scripts/test.sh,
+Chromium from Debian driven by Playwright.
+"""
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from intro_sodertorn.cast import CAST, DEMO_PASSWORD
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    """Files and e-mail stay inside the test; Celery runs inline unless a test starts a worker."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from intro_sodertorn.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+def ensure_municipalities():
+    """The municipalities of the data migration; a transactional test (live server) flushes them."""
+    from django.apps import apps
+
+    from natverk.models import Municipality
+
+    if not Municipality.objects.exists():
+        import importlib
+
+        importlib.import_module("natverk.migrations.0002_municipalities").create(apps, None)
+
+
+def _create_cast_member(member):
+    from intro_sodertorn.models import Role
+    from natverk.models import Municipality
+
+    User = get_user_model()
+    user = User.objects.create_user(
+        username=member.username,
+        password=DEMO_PASSWORD,
+        email=member.email,
+        first_name=member.first_name,
+        last_name=member.last_name,
+        is_staff=member.superuser,
+        is_superuser=member.superuser,
+    )
+    for kind, code, side in member.roles:
+        municipality = Municipality.objects.get(code=code) if code else None
+        Role.objects.create(user=user, kind=kind, municipality=municipality, side=side)
+    return user
+
+
+@pytest.fixture
+def cast(db):
+    """All named users of the cast, by username (admin-huddinge, strateg, lasare, ...)."""
+    ensure_municipalities()
+    return {member.username: _create_cast_member(member) for member in CAST}
+
+
+def _client_for(client_class, user):
+    client = client_class()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_as(cast):
+    """``client_as("admin-huddinge")``: a test client logged in as that member of the cast."""
+    from django.test import Client
+
+    def make(username):
+        return _client_for(Client, cast[username])
+
+    return make
+
+
+@pytest.fixture
+def anonymous_client():
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.fixture
+def municipalities(db):
+    """The municipalities created by the data migration, by name."""
+    from natverk.models import Municipality
+
+    ensure_municipalities()
+    return {municipality.name: municipality for municipality in Municipality.objects.all()}
+
+
+# --- Browser -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "sv-SE", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def screenshot_dir():
+    """Where browser tests write screenshots to look at (not checked in)."""
+    from pathlib import Path
+
+    path = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parent.parent / "screenshots"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def login(live_server):
+    """``login(page, "admin-huddinge")``: log in through the real login form."""
+
+    def do_login(page, username, password=DEMO_PASSWORD):
+        page.goto(f"{live_server.url}/logga-in/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        return page
+
+    return do_login
