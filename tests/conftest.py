@@ -30,6 +30,8 @@ CHROMIUM_ARGS = [
 def _test_settings(settings, tmp_path):
     """Files and e-mail stay inside the test; Celery runs inline unless a test starts a worker."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Hashing the cast's passwords with PBKDF2 would cost seconds per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
         **settings.STORAGES,
