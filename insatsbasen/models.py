@@ -1,0 +1,365 @@
+"""Insatsbasen: the shared catalogue of measures (insatser) for newcomers, kept correct by each municipality."""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from intro_sodertorn import access
+
+# ISO 639-1 codes (639-3 where no two-letter code exists) of the languages insatser are offered in,
+# with their Swedish names. A constant table: the list changes seldom and must not depend on data.
+LANGUAGES = [
+    ("sv", _("Swedish")),
+    ("en", _("English")),
+    ("ar", _("Arabic")),
+    ("fa", _("Persian")),
+    ("prs", _("Dari")),
+    ("ps", _("Pashto")),
+    ("so", _("Somali")),
+    ("ti", _("Tigrinya")),
+    ("am", _("Amharic")),
+    ("ku", _("Kurdish")),
+    ("tr", _("Turkish")),
+    ("ru", _("Russian")),
+    ("uk", _("Ukrainian")),
+    ("bs", _("Bosnian")),
+    ("sr", _("Serbian")),
+    ("sq", _("Albanian")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+    ("th", _("Thai")),
+    ("syr", _("Syriac")),
+]
+LANGUAGE_NAMES = dict(LANGUAGES)
+
+
+class Funding(models.TextChoices):
+    """Who pays for an insats (several may)."""
+
+    MUNICIPALITY = "kommun", _("Municipality")
+    EMPLOYMENT_SERVICE = "af", _("Arbetsförmedlingen")
+    ESF = "esf", _("ESF")
+    COUNTY_BOARD = "lst", _("Länsstyrelsen")
+    FLAT_RATE = "schablon", _("Flat-rate compensation (schablonersättning)")
+
+
+class Category(models.Model):
+    """A category of insatser (editable taxonomy), with its review interval."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("short name"), max_length=50, unique=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("review interval (months)"), default=6, help_text=_("How often insatser of this category must be verified.")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+
+class TargetGroup(models.Model):
+    """A target group (målgrupp) of insatser (editable taxonomy)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("short name"), max_length=50, unique=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+    def __str__(self):
+        return self.name
+
+
+class InsatsQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every logged-in user reads what is not archived; editors also see their archived insatser."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if access.is_system_admin(user) or access.is_strategist(user):
+            return self.all()
+        admin_ids = access.insats_admin_municipality_ids(user)
+        return self.filter(~Q(status=Insats.Status.ARCHIVED) | Q(owner_municipality_id__in=admin_ids))
+
+    def editable_by(self, user):
+        """Administrators of the owning municipality (either side), the strategist and system admins."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if access.is_system_admin(user) or access.is_strategist(user):
+            return self.all()
+        return self.filter(owner_municipality_id__in=access.insats_admin_municipality_ids(user))
+
+    def published(self):
+        return self.filter(status=Insats.Status.PUBLISHED)
+
+    def active(self):
+        """What is still maintained: drafts, published and paused insatser need review."""
+        return self.filter(status__in=[Insats.Status.DRAFT, Insats.Status.PUBLISHED, Insats.Status.PAUSED])
+
+    def for_municipality(self, municipality):
+        """Owned by or run together with the municipality."""
+        municipality_id = getattr(municipality, "pk", municipality)
+        return self.filter(
+            Q(owner_municipality_id=municipality_id) | Q(participating_municipalities__id=municipality_id)
+        ).distinct()
+
+    def due_for_review(self, today):
+        """Maintained insatser whose review date (last verification + interval) has come."""
+        return self.active().filter(review_due_on__lte=today)
+
+    def open_during(self, start, end):
+        """Insatser running at some point in [start, end] (open ends count as open)."""
+        qs = self
+        if end:
+            qs = qs.filter(Q(start_date__isnull=True) | Q(start_date__lte=end))
+        if start:
+            qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        return qs
+
+
+class Insats(models.Model):
+    """A measure or activity offered to newcomers, owned by one municipality."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        PAUSED = "paused", _("Paused")
+        ENDED = "ended", _("Ended")
+        ARCHIVED = "archived", _("Archived")
+
+    class PlanPart(models.TextChoices):
+        SFI = "sfi", _("Swedish for immigrants (SFI)")
+        CIVIC = "samhallsorientering", _("Civic orientation")
+        WORK = "arbetsforberedande", _("Work-preparing activities")
+        NONE = "", _("Not part of the establishment plan")
+
+    class ProviderType(models.TextChoices):
+        MUNICIPALITY = "kommun", _("Municipality")
+        AUTHORITY = "myndighet", _("Government authority")
+        COUNTY_COUNCIL = "landsting", _("County council")
+        PRIVATE = "privat", _("Private company")
+        NON_PROFIT = "ideell", _("Non-profit organisation")
+        GUIDE = "lots", _("Establishment guide (etableringslots)")
+        PROJECT = "projekt", _("Project (e.g. ESF)")
+
+    class Intake(models.TextChoices):
+        CONTINUOUS = "continuous", _("Continuous intake")
+        FIXED = "fixed", _("Fixed dates")
+
+    name = models.CharField(_("name"), max_length=200)
+    short_description = models.CharField(_("short description"), max_length=300)
+    description = models.TextField(_("full description"), blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="insatser"
+    )
+    plan_part = models.CharField(
+        _("part of the establishment plan"), max_length=30, choices=PlanPart.choices, blank=True
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, verbose_name=_("target groups"), blank=True, related_name="insatser"
+    )
+    age_min = models.PositiveSmallIntegerField(_("age from"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("age to"), null=True, blank=True)
+    eligibility = models.TextField(_("who can take part"), blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True, help_text=_("ISO 639 codes."))
+    provider = models.ForeignKey(
+        "natverk.Organisation",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="insatser",
+    )
+    provider_type = models.CharField(_("provider type"), max_length=20, choices=ProviderType.choices, blank=True)
+    owner_municipality = models.ForeignKey(
+        "natverk.Municipality",
+        verbose_name=_("owning municipality"),
+        on_delete=models.PROTECT,
+        related_name="owned_insatser",
+    )
+    participating_municipalities = models.ManyToManyField(
+        "natverk.Municipality",
+        verbose_name=_("participating municipalities"),
+        blank=True,
+        related_name="participating_insatser",
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    intake = models.CharField(_("intake"), max_length=20, choices=Intake.choices, default=Intake.CONTINUOUS)
+    intake_dates = models.CharField(_("intake dates"), max_length=300, blank=True)
+    hours = models.CharField(_("schedule"), max_length=300, blank=True, help_text=_("E.g. Mon–Thu 9–12."))
+    capacity = models.PositiveIntegerField(_("capacity (places)"), null=True, blank=True)
+    participant_cost = models.CharField(_("cost for the participant"), max_length=200, blank=True)
+    funding = models.JSONField(_("funding"), default=list, blank=True)
+    contact = models.ForeignKey(
+        "natverk.Contact",
+        verbose_name=_("contact person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="insatser",
+    )
+    contact_is_public = models.BooleanField(
+        _("show contact person publicly"), default=False, help_text=_("Only then is the person shown in the catalogue.")
+    )
+    function_email = models.EmailField(_("function e-mail address"), blank=True)
+    function_phone = models.CharField(_("function phone"), max_length=40, blank=True)
+    how_to_apply = models.TextField(_("how to apply"), blank=True)
+    web_link = models.URLField(_("web link"), blank=True)
+    internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown in the catalogue."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("review interval (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the interval of the category."),
+    )
+    last_verified_at = models.DateTimeField(_("last verified"), null=True, blank=True)
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    review_due_on = models.DateField(
+        _("review due"), null=True, blank=True, editable=False, help_text=_("Last verification plus the interval.")
+    )
+    unverified_since = models.DateField(
+        _("marked unverified"), null=True, blank=True, help_text=_("Set when a review is more than four weeks late.")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    search_document = models.TextField(_("search text"), blank=True, editable=False)
+    view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = InsatsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("insats")
+        verbose_name_plural = _("insatser")
+        indexes = [
+            # The list filtered by municipality and status, and the review job per municipality.
+            models.Index(fields=["owner_municipality", "status"], name="insats_owner_status_idx"),
+            # The review job and the home panel: what is due by a date.
+            models.Index(fields=["review_due_on"], name="insats_review_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_min__isnull=True) | Q(age_max__isnull=True) | Q(age_min__lte=models.F("age_max")),
+                name="insats_age_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(start_date__lte=models.F("end_date"))
+                ),
+                name="insats_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def effective_review_interval(self):
+        return self.review_interval_months or self.category.review_interval_months
+
+    def compute_review_due_on(self):
+        """The date the next verification is due (from the last verification, else from creation)."""
+        base = self.last_verified_at or self.created_at
+        if base is None:
+            return None
+        return base.date() + relativedelta(months=self.effective_review_interval)
+
+    def is_due_for_review(self, today):
+        return self.review_due_on is not None and self.review_due_on <= today
+
+    def language_names(self):
+        return [str(LANGUAGE_NAMES.get(code, code)) for code in self.languages]
+
+    def funding_names(self):
+        labels = dict(Funding.choices)
+        return [str(labels.get(code, code)) for code in self.funding]
+
+
+class InsatsChange(models.Model):
+    """One changed field of an insats: who, when, old and new value, and why."""
+
+    insats = models.ForeignKey(Insats, verbose_name=_("insats"), on_delete=models.CASCADE, related_name="changes")
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    field = models.CharField(_("field"), max_length=100)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("change")
+        verbose_name_plural = _("change history")
+
+    def __str__(self):
+        return f"{self.insats}: {self.field}"
+
+
+class SearchLog(models.Model):
+    """A search without result, counted per query and week: only the text, nothing about who searched."""
+
+    query = models.CharField(_("query"), max_length=200)
+    week = models.DateField(_("week (Monday)"))
+    count = models.PositiveIntegerField(_("times"), default=1)
+
+    class Meta:
+        ordering = ["-week", "-count"]
+        verbose_name = _("search without result")
+        verbose_name_plural = _("searches without result")
+        constraints = [
+            models.UniqueConstraint(fields=["query", "week"], name="searchlog_unique_query_week"),
+        ]
+
+    def __str__(self):
+        return self.query
+
+
+class SearchWeek(models.Model):
+    """How many searches were made in a week (a counter, no queries, no people)."""
+
+    week = models.DateField(_("week (Monday)"), unique=True)
+    searches = models.PositiveIntegerField(_("searches"), default=0)
+    zero_results = models.PositiveIntegerField(_("searches without result"), default=0)
+
+    class Meta:
+        ordering = ["-week"]
+        verbose_name = _("searches per week")
+        verbose_name_plural = _("searches per week")
+
+    def __str__(self):
+        return str(self.week)
+
+
+def monday_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
