@@ -71,6 +71,7 @@ class XlsxWriter:
 
     def __init__(self):
         self.workbook = Workbook(write_only=True)
+        self._data = None
 
     def add_sheet(self, title, header=None, preamble=None, widths=None):
         worksheet = self.workbook.create_sheet(title=_safe_sheet_title(title))
@@ -88,13 +89,13 @@ class XlsxWriter:
             sheet.append(header, bold=True)
         return sheet
 
-    def save(self, target):
-        self.workbook.save(target)
-
     def to_bytes(self):
-        buffer = io.BytesIO()
-        self.workbook.save(buffer)
-        return buffer.getvalue()
+        # A write-only workbook can be saved only once; keep the bytes for later calls.
+        if self._data is None:
+            buffer = io.BytesIO()
+            self.workbook.save(buffer)
+            self._data = buffer.getvalue()
+        return self._data
 
 
 class _Sheet:
