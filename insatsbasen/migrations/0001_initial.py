@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('natverk', '0003_anonymisation_log'),
+        ('natverk', '0002_municipalities'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
