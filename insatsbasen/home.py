@@ -1,5 +1,44 @@
-"""Home-page panels of this part of the portal (see intro_sodertorn.home)."""
+"""Home-page panels of insatsbasen: reviews due for an administrator; freshness and gaps for the strategist."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intro_sodertorn import access
+from intro_sodertorn.home import Panel
+
+from . import services
+from .models import Insats
+
+SHOWN = 8
 
 
 def panels(request):
-    return []
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    today = timezone.localdate()
+    result = []
+    admin_ids = access.insats_admin_municipality_ids(user)
+    if admin_ids:
+        due = Insats.objects.filter(owner_municipality_id__in=admin_ids).due_for_review(today).order_by("review_due_on")
+        count = due.count()
+        if count:
+            result.append(
+                Panel(
+                    _("Insatser to review"),
+                    "insatsbasen/home_panel.html",
+                    {"due": list(due[:SHOWN]), "due_count": count},
+                    order=10,
+                )
+            )
+    if access.is_strategist(user):
+        rows = services.freshness_scoreboard(today)
+        zero = services.top_zero_result_queries(since=today - datetime.timedelta(days=90), limit=5)
+        result.append(
+            Panel(
+                _("Insatsbasen: freshness"), "insatsbasen/home_panel.html", {"scoreboard": rows, "zero": zero}, order=30
+            )
+        )
+    return result

@@ -237,6 +237,12 @@ class Insats(models.Model):
     review_due_on = models.DateField(
         _("review due"), null=True, blank=True, editable=False, help_text=_("Last verification plus the interval.")
     )
+    review_notice_for = models.DateField(
+        _("review notices sent for"), null=True, blank=True, editable=False, help_text=_("The review date they named.")
+    )
+    review_notices = models.PositiveSmallIntegerField(
+        _("review notices sent"), default=0, editable=False, help_text=_("1: digest, 2: reminder.")
+    )
     unverified_since = models.DateField(
         _("marked unverified"), null=True, blank=True, help_text=_("Set when a review is more than four weeks late.")
     )
@@ -293,6 +299,10 @@ class Insats(models.Model):
             return None
         return base.date() + relativedelta(months=self.effective_review_interval)
 
+    def notices_sent(self):
+        """How many review notices were sent for the current review date."""
+        return self.review_notices if self.review_notice_for == self.review_due_on else 0
+
     def is_due_for_review(self, today):
         return self.review_due_on is not None and self.review_due_on <= today
 
@@ -302,6 +312,27 @@ class Insats(models.Model):
     def funding_names(self):
         labels = dict(Funding.choices)
         return [str(labels.get(code, code)) for code in self.funding]
+
+
+class Place(models.Model):
+    """Where an insats takes place: an address in a municipality."""
+
+    insats = models.ForeignKey(Insats, verbose_name=_("insats"), on_delete=models.CASCADE, related_name="places")
+    name = models.CharField(_("name of the place"), max_length=200, blank=True)
+    street_address = models.CharField(_("street address"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    municipality = models.ForeignKey(
+        "natverk.Municipality", verbose_name=_("municipality"), on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["insats", "pk"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+
+    def __str__(self):
+        return ", ".join(part for part in [self.name, self.street_address, self.city] if part)
 
 
 class InsatsChange(models.Model):
@@ -324,6 +355,17 @@ class InsatsChange(models.Model):
 
     def __str__(self):
         return f"{self.insats}: {self.field}"
+
+    @property
+    def field_label(self):
+        """The field's name as the user knows it (or the event: created, verified)."""
+        events = {"created": _("Created"), "verified": _("Verified as still correct")}
+        if self.field in events:
+            return events[self.field]
+        try:
+            return Insats._meta.get_field(self.field).verbose_name
+        except Exception:
+            return self.field
 
 
 class SearchLog(models.Model):

@@ -6,4 +6,15 @@ app_name = "insatsbasen"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("ny/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/andra/", views.edit, name="edit"),
+    path("<int:pk>/stammer/", views.verify, name="verify"),
+    path("<int:pk>/status/<slug:action>/", views.change_status, name="status"),
+    path("aktualitet/", views.scoreboard, name="scoreboard"),
+    path("statistik/", views.statistics, name="statistics"),
+    path("statistik/exportera/", views.statistics_export, name="statistics_export"),
+    path("exportera/", views.export_list, name="export"),
+    path("importera/", views.import_upload, name="import"),
+    path("importera/genomfor/", views.import_commit, name="import_commit"),
 ]

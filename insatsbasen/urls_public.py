@@ -1,9 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import views_public
 
 app_name = "katalog"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", views_public.index, name="index"),
+    path("<int:pk>/", views_public.detail, name="detail"),
+    path("hsds/", views_public.hsds_docs, name="hsds_docs"),
+    path("hsds/services.json", views_public.hsds_services, name="hsds_services"),
 ]

@@ -1,7 +1,259 @@
+"""Pages of insatsbasen for logged-in users: find, read, edit, keep correct, follow up, Excel in and out."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from intro_sodertorn import access
+from intro_sodertorn.exports import export_start
+
+from . import imports, search, services, stats
+from .forms import SORTS, ImportForm, InsatsFilter, InsatsForm
+from .models import Insats
+
+PAGE_SIZE = 25
+
+
+def get_insats_for_user(request, pk, write=False):
+    """The insats if the user may see it (404 otherwise); with ``write``, 403 unless they may change it."""
+    insats = get_object_or_404(
+        Insats.objects.visible_to(request.user).select_related(
+            "category", "provider", "owner_municipality", "contact", "last_verified_by"
+        ),
+        pk=pk,
+    )
+    if write and not services.can_edit(request.user, insats):
+        raise PermissionDenied
+    return insats
+
+
+def filtered_insatser(user, params):
+    """The list as the query string asks for it: scope, filters, free text and order."""
+    queryset = Insats.objects.visible_to(user).select_related("category", "owner_municipality", "provider")
+    if not params.get("status"):
+        # Without an explicit status, ended and archived entries stay out of the way.
+        queryset = queryset.exclude(status__in=[Insats.Status.ARCHIVED, Insats.Status.ENDED])
+    filterset = InsatsFilter(params, queryset=queryset)
+    queryset = filterset.qs
+    query = (params.get("q") or "").strip()[:200]
+    if query:
+        queryset = search.search(queryset, query)
+    sort = params.get("sort") or ("relevance" if query else "name")
+    if sort not in dict(SORTS):
+        sort = "name"
+    if sort == "relevance":
+        queryset = queryset.order_by("-rank", "name") if query else queryset.order_by("name")
+    else:
+        queryset = queryset.order_by(sort, "name")
+    return filterset, queryset, query, sort
 
 
 @login_required
 def index(request):
-    return render(request, "not_built.html", {"part": request.resolver_match.app_name})
+    filterset, queryset, query, sort = filtered_insatser(request.user, request.GET)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    if query and page.number == 1:
+        services.search_record(query, page.paginator.count)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "insatsbasen/index.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query,
+            "sort": sort,
+            "sorts": SORTS,
+            "querystring": params.urlencode(),
+            "can_create": services.is_editor(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def detail(request, pk):
+    insats = get_insats_for_user(request, pk)
+    services.insats_count_view(insats)
+    return render(
+        request,
+        "insatsbasen/detail.html",
+        {
+            "insats": insats,
+            "can_edit": services.can_edit(request.user, insats),
+            "changes": insats.changes.select_related("changed_by")[:50],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def create(request):
+    if not services.is_editor(request.user):
+        raise PermissionDenied
+    form = InsatsForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        insats = services.insats_create(form, request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The insats was created."))
+        return redirect("insatsbasen:detail", pk=insats.pk)
+    return render(
+        request, "insatsbasen/form.html", {"form": form, "cancel_url": reverse("insatsbasen:index"), "insats": None}
+    )
+
+
+@login_required
+def edit(request, pk):
+    insats = get_insats_for_user(request, pk, write=True)
+    form = InsatsForm(request.POST or None, instance=insats, user=request.user)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.insats_update(
+                form,
+                request.user,
+                expected_version=form.cleaned_data["version"] or 0,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ConflictError:
+            # Input is kept in the form; nothing was written.
+            conflict = True
+            messages.error(
+                request,
+                _(
+                    "Someone else saved this insats after you opened the form. Nothing was saved. "
+                    "Your input is kept below: compare with the current version and save again."
+                ),
+            )
+            current = Insats.objects.get(pk=insats.pk)
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+        else:
+            messages.success(request, _("The insats was saved."))
+            return redirect("insatsbasen:detail", pk=insats.pk)
+    return render(
+        request,
+        "insatsbasen/form.html",
+        {"form": form, "insats": insats, "conflict": conflict, "cancel_url": reverse("insatsbasen:detail", args=[pk])},
+    )
+
+
+STATUS_ACTIONS = {
+    "pause": (Insats.Status.PAUSED, _("The insats is paused.")),
+    "publish": (Insats.Status.PUBLISHED, _("The insats is published.")),
+    "end": (Insats.Status.ENDED, _("The insats is marked as ended.")),
+    "archive": (Insats.Status.ARCHIVED, _("The insats is archived. It is kept and can be restored.")),
+    "restore": (Insats.Status.DRAFT, _("The insats is restored as a draft.")),
+}
+
+
+@login_required
+@require_POST
+def change_status(request, pk, action):
+    insats = get_insats_for_user(request, pk, write=True)
+    if action not in STATUS_ACTIONS:
+        raise Http404
+    status, message = STATUS_ACTIONS[action]
+    services.insats_set_status(insats, status, request.user, reason=request.POST.get("reason", "")[:300])
+    messages.success(request, message)
+    return redirect("insatsbasen:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def verify(request, pk):
+    insats = get_insats_for_user(request, pk, write=True)
+    services.insats_verify(insats, request.user)
+    messages.success(request, _("Thank you! “%(name)s” is verified as still correct.") % {"name": insats.name})
+    next_url = request.POST.get("next")
+    if next_url == "home":
+        return redirect("home")
+    return redirect("insatsbasen:detail", pk=pk)
+
+
+def _require_follow_up(user):
+    """The scoreboard and statistics: the strategist, administrators and intro managers."""
+    if not (services.is_editor(user) or access.intro_manager_municipality_ids(user) or access.is_stat_admin(user)):
+        raise PermissionDenied
+
+
+@login_required
+def scoreboard(request):
+    _require_follow_up(request.user)
+    rows = services.freshness_scoreboard()
+    return render(
+        request,
+        "insatsbasen/scoreboard.html",
+        {"rows": rows, "gaps": services.admin_gaps(rows), "today": timezone.localdate()},
+    )
+
+
+@login_required
+def statistics(request):
+    _require_follow_up(request.user)
+    return render(request, "insatsbasen/statistics.html", {"tables": stats.tables(request.user)})
+
+
+@login_required
+@require_POST
+def statistics_export(request):
+    _require_follow_up(request.user)
+    export_start(request.user, "insatsbasen.statistik", _("Insatsbasen statistics"), {})
+    messages.success(request, _("The export has started. You find it under “My exports”."))
+    return redirect("exports")
+
+
+@login_required
+@require_POST
+def export_list(request):
+    params = {key: value for key, value in request.POST.items() if key in EXPORT_PARAMS and value}
+    export_start(request.user, "insatsbasen.insatser", _("Insatser (Excel)"), params)
+    messages.success(request, _("The export has started. You find it under “My exports”."))
+    return redirect("exports")
+
+
+EXPORT_PARAMS = {"q", "municipality", "category", "target_group", "language", "provider", "status"}
+EXPORT_PARAMS |= {"open_from", "open_to", "sort"}
+
+
+@login_required
+def import_upload(request):
+    if not services.is_editor(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        municipality = form.cleaned_data["municipality"]
+        result = imports.import_check(request.FILES["file"], municipality, request.user)
+        if result.file_error:
+            form.add_error("file", result.file_error)
+        else:
+            request.session[imports.SESSION_KEY] = result.to_session()
+            return render(request, "insatsbasen/import_preview.html", {"result": result, "municipality": municipality})
+    return render(request, "insatsbasen/import.html", {"form": form})
+
+
+@login_required
+@require_POST
+def import_commit(request):
+    stored = request.session.pop(imports.SESSION_KEY, None)
+    if not stored:
+        messages.error(request, _("There is no checked file to import. Upload the file again."))
+        return redirect("insatsbasen:import")
+    try:
+        with transaction.atomic():
+            created, updated = imports.import_commit(stored, request.user)
+    except imports.ImportRejected as error:
+        messages.error(request, str(error))
+        return redirect("insatsbasen:import")
+    messages.success(
+        request, _("Import done: %(created)s created, %(updated)s updated.") % {"created": created, "updated": updated}
+    )
+    return redirect("insatsbasen:index")

@@ -1,0 +1,219 @@
+"""Forms and the list filter of insatsbasen."""
+
+import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from intro_sodertorn import access
+from natverk.models import Contact, Municipality, Organisation
+
+from .models import LANGUAGES, Category, Funding, Insats, TargetGroup
+
+
+def administered_municipalities(user):
+    """Municipalities the user may own insatser for: their own as insats admin; all for the strategist."""
+    qs = Municipality.objects.order_by("name")
+    if access.is_system_admin(user) or access.is_strategist(user):
+        return qs
+    return qs.filter(pk__in=access.insats_admin_municipality_ids(user))
+
+
+class InsatsForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    funding = forms.MultipleChoiceField(
+        label=_("Funding"), choices=Funding.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=300,
+        help_text=_("Optional. Shown in the change history."),
+    )
+
+    class Meta:
+        model = Insats
+        fields = [
+            "name",
+            "short_description",
+            "description",
+            "category",
+            "plan_part",
+            "target_groups",
+            "age_min",
+            "age_max",
+            "eligibility",
+            "languages",
+            "provider",
+            "provider_type",
+            "owner_municipality",
+            "participating_municipalities",
+            "start_date",
+            "end_date",
+            "intake",
+            "intake_dates",
+            "hours",
+            "capacity",
+            "participant_cost",
+            "funding",
+            "contact",
+            "contact_is_public",
+            "function_email",
+            "function_phone",
+            "how_to_apply",
+            "web_link",
+            "internal_notes",
+            "status",
+            "review_interval_months",
+        ]
+        widgets = {
+            "short_description": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "eligibility": forms.Textarea(attrs={"rows": 3}),
+            "how_to_apply": forms.Textarea(attrs={"rows": 3}),
+            "internal_notes": forms.Textarea(attrs={"rows": 3}),
+            "target_groups": forms.CheckboxSelectMultiple,
+            "participating_municipalities": forms.CheckboxSelectMultiple,
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Server-side scoping: you cannot move an insats to a municipality you do not administer.
+        self.fields["owner_municipality"].queryset = administered_municipalities(user)
+        self.fields["participating_municipalities"].queryset = Municipality.objects.order_by("name")
+        self.fields["provider"].queryset = Organisation.objects.order_by("name")
+        self.fields["contact"].queryset = Contact.objects.filter(is_active=True).order_by("name")
+        # Archiving is its own action, with a confirmation; the form never archives.
+        self.fields["status"].choices = [c for c in Insats.Status.choices if c[0] != Insats.Status.ARCHIVED]
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self.helper = FormHelper()
+        self.helper.form_tag = True
+        self.helper.layout = Layout(
+            Field("version"),
+            Fieldset(_("The insats"), "name", "short_description", "description", "category", "plan_part", "status"),
+            Fieldset(
+                _("For whom"),
+                "target_groups",
+                Div(Div("age_min", css_class="col-sm-6"), Div("age_max", css_class="col-sm-6"), css_class="row"),
+                "eligibility",
+                "languages",
+            ),
+            Fieldset(
+                _("Who runs it"), "owner_municipality", "participating_municipalities", "provider", "provider_type"
+            ),
+            Fieldset(
+                _("When and how much"),
+                Div(Div("start_date", css_class="col-sm-6"), Div("end_date", css_class="col-sm-6"), css_class="row"),
+                "intake",
+                "intake_dates",
+                "hours",
+                "capacity",
+                "participant_cost",
+                "funding",
+            ),
+            Fieldset(
+                _("Contact and application"),
+                "contact",
+                "contact_is_public",
+                "function_email",
+                "function_phone",
+                "how_to_apply",
+                "web_link",
+            ),
+            Fieldset(_("Internal"), "internal_notes", "review_interval_months", "reason"),
+            Submit("save", _("Save")),
+            HTML(' <a class="btn btn-link" href="{{ cancel_url }}">{% load i18n %}{% translate "Cancel" %}</a>'),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        age_min, age_max = cleaned.get("age_min"), cleaned.get("age_max")
+        if age_min is not None and age_max is not None and age_min > age_max:
+            self.add_error("age_max", _("The upper age must not be below the lower age."))
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and start > end:
+            self.add_error("end_date", _("The end date must not be before the start date."))
+        return cleaned
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+
+
+SORTS = [
+    ("relevance", _("Relevance")),
+    ("name", _("Name")),
+    ("-updated_at", _("Last changed")),
+    ("review_due_on", _("Review due")),
+    ("start_date", _("Start date")),
+]
+
+
+class InsatsFilter(django_filters.FilterSet):
+    """The list's filters; every value lives in the query string so a search can be shared."""
+
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Municipality"), queryset=Municipality.objects.order_by("name"), method="filter_municipality"
+    )
+    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all())
+    target_group = django_filters.ModelChoiceFilter(
+        label=_("Target group"), queryset=TargetGroup.objects.all(), field_name="target_groups"
+    )
+    language = django_filters.ChoiceFilter(label=_("Language"), choices=LANGUAGES, method="filter_language")
+    provider = django_filters.ModelChoiceFilter(
+        label=_("Provider"), queryset=Organisation.objects.filter(insatser__isnull=False).distinct().order_by("name")
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Insats.Status.choices)
+    open_from = django_filters.DateFilter(
+        label=_("Open from"), method="filter_open", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    open_to = django_filters.DateFilter(
+        label=_("Open until"), method="filter_open", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Insats
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if hasattr(field.widget, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def filter_municipality(self, queryset, name, value):
+        return queryset.for_municipality(value)
+
+    def filter_language(self, queryset, name, value):
+        # JSON list of codes; a text match on the quoted code works on PostgreSQL and SQLite alike.
+        return queryset.filter(Q(languages__icontains=f'"{value}"'))
+
+    def filter_open(self, queryset, name, value):
+        start = self.form.cleaned_data.get("open_from")
+        end = self.form.cleaned_data.get("open_to")
+        # Both dates are handled in one go; the second call must not filter again.
+        if name == "open_to" and start:
+            return queryset
+        return queryset.open_during(start, end)
+
+
+class ImportForm(forms.Form):
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none())
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = administered_municipalities(user)
+        self.helper = FormHelper()
+        self.helper.form_tag = True
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+        self.helper.layout = Layout("municipality", "file", Submit("check", _("Check the file (dry run)")))

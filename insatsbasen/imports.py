@@ -1,0 +1,221 @@
+"""Import insatser for one municipality from the export layout: a dry run, then an all-or-nothing commit.
+
+Each row is validated by the same form as the edit page (so the same rules and the same
+municipality scoping apply). The checked rows are kept in the session between the two steps;
+the commit validates them again inside one transaction and writes nothing if any row fails.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from intro_sodertorn.xlsx import WorkbookError, open_uploaded_workbook, read_rows
+from natverk.models import Contact, Municipality, Organisation
+
+from . import columns, services
+from .forms import InsatsForm
+from .models import Category, Insats, TargetGroup
+
+SESSION_KEY = "insatsbasen_import"
+IGNORED_FORM_FIELDS = {"version", "reason"}
+
+
+class ImportRejected(Exception):
+    """The commit found an error; nothing was written."""
+
+
+@dataclass
+class RowResult:
+    number: int
+    name: str
+    action: str  # "create", "update", "unchanged", "error"
+    errors: list = field(default_factory=list)
+    pk: int | None = None
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class ImportResult:
+    municipality_id: int
+    rows: list = field(default_factory=list)
+    file_error: str = ""
+
+    @property
+    def errors(self):
+        return [row for row in self.rows if row.errors]
+
+    def count(self, action):
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def created_count(self):
+        return self.count("create")
+
+    @property
+    def updated_count(self):
+        return self.count("update")
+
+    @property
+    def unchanged_count(self):
+        return self.count("unchanged")
+
+    def to_session(self):
+        return {
+            "municipality_id": self.municipality_id,
+            "rows": [{"number": r.number, "pk": r.pk, "data": r.data} for r in self.rows if r.action != "error"],
+            "has_errors": bool(self.errors),
+        }
+
+
+def _by_name(model, name, **filters):
+    if not name:
+        return ""
+    match = model.objects.filter(name__iexact=str(name).strip(), **filters).values_list("pk", flat=True).first()
+    return match if match is not None else f"?{name}"
+
+
+def _names(model, value):
+    return [_by_name(model, name) for name in _split(value)]
+
+
+def _split(value):
+    return [part.strip() for part in str(value or "").split(";") if part.strip()]
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def row_to_form_data(cells):
+    """A row of the export layout as the edit form's POST data."""
+    values = dict(zip([key for key, _label, _kind in columns.COLUMNS], cells, strict=False))
+    data = {}
+    for key, _label, kind in columns.COLUMNS:
+        value = values.get(key)
+        if kind in ("readonly",) or key == "id":
+            continue
+        if kind == "fk":
+            model = {
+                "category": Category,
+                "provider": Organisation,
+                "owner_municipality": Municipality,
+                "contact": Contact,
+            }[key]
+            data[key] = _by_name(model, value)
+        elif kind == "m2m":
+            model = TargetGroup if key == "target_groups" else Municipality
+            data[key] = _names(model, value)
+        elif kind == "codes":
+            data[key] = _split(value)
+        elif kind == "bool":
+            data[key] = "on" if _text(value).lower() in ("ja", "yes", "true", "1", "x") else ""
+        else:
+            data[key] = _text(value)
+    data["id"] = _text(values.get("id"))
+    data["version"] = _text(values.get("version"))
+    return data
+
+
+def _find_header(rows):
+    wanted = [label.lower() for label in columns.header()]
+    for index, row in enumerate(rows[:10]):
+        cells = [_text(cell).lower() for cell in row[: len(wanted)]]
+        if cells[:2] == wanted[:2]:
+            if cells != wanted:
+                raise WorkbookError(
+                    _("The columns do not match the layout of the export. Start from an exported file.")
+                )
+            return index
+    raise WorkbookError(_("No header row found. Start from a file exported from Insatsbasen."))
+
+
+def validate_row(number, data, municipality, user):
+    """Validate one row with the edit form; returns a RowResult."""
+    name = data.get("name", "")
+    errors = []
+    instance = None
+    pk = data.get("id")
+    if pk:
+        instance = Insats.objects.editable_by(user).filter(pk=pk, owner_municipality=municipality).first()
+        if instance is None:
+            return RowResult(
+                number, name, "error", [_("Insats %(id)s is not one of this municipality's.") % {"id": pk}]
+            )
+        if data.get("version") and str(instance.version) != data["version"]:
+            errors.append(_("The insats was changed in Insatsbasen after the file was exported."))
+    for key, value in data.items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, str) and item.startswith("?"):
+                errors.append(_("“%(value)s” is not known (%(column)s).") % {"value": item[1:], "column": key})
+    if str(data.get("owner_municipality")) != str(municipality.pk):
+        errors.append(_("The owning municipality must be %(m)s.") % {"m": municipality})
+    form = InsatsForm(data, instance=instance, user=user)
+    if not form.is_valid():
+        for field_name, field_errors in form.errors.items():
+            label = form.fields[field_name].label if field_name in form.fields else ""
+            errors.extend(f"{label}: {error}" if label else error for error in field_errors)
+    if errors:
+        return RowResult(number, name, "error", errors, pk=instance.pk if instance else None)
+    if instance is None:
+        action = "create"
+    else:
+        changed = set(form.changed_data) - IGNORED_FORM_FIELDS
+        action = "update" if changed else "unchanged"
+    return RowResult(number, name, action, pk=instance.pk if instance else None, data=data)
+
+
+def import_check(uploaded_file, municipality, user):
+    """The dry run: read and validate every row, write nothing."""
+    result = ImportResult(municipality.pk)
+    try:
+        workbook = open_uploaded_workbook(uploaded_file)
+        rows = read_rows(workbook.worksheets[0])
+        start = _find_header(rows)
+    except WorkbookError as error:
+        result.file_error = str(error)
+        return result
+    for offset, cells in enumerate(rows[start + 1 :], start=start + 2):
+        if not any(_text(cell) for cell in cells):
+            continue
+        result.rows.append(validate_row(offset, row_to_form_data(cells), municipality, user))
+    if not result.rows:
+        result.file_error = _("The file has no rows to import.")
+    return result
+
+
+def import_commit(stored, user):
+    """Write every checked row, or nothing: any error (also one that appeared since the dry run) rejects all."""
+    if stored.get("has_errors"):
+        raise ImportRejected(_("The file has errors. Correct them and upload it again; nothing was imported."))
+    municipality = Municipality.objects.get(pk=stored["municipality_id"])
+    created = updated = 0
+    for row in stored["rows"]:
+        checked = validate_row(row["number"], row["data"], municipality, user)
+        if checked.errors:
+            raise ImportRejected(
+                _("Row %(number)s: %(errors)s Nothing was imported.")
+                % {"number": row["number"], "errors": " ".join(checked.errors)}
+            )
+        if checked.action == "unchanged":
+            continue
+        instance = Insats.objects.get(pk=checked.pk) if checked.pk else None
+        form = InsatsForm(row["data"], instance=instance, user=user)
+        form.is_valid()
+        reason = _("Excel import")
+        if instance is None:
+            services.insats_create(form, user, reason=reason)
+            created += 1
+        else:
+            services.insats_update(form, user, expected_version=instance.version, reason=reason)
+            updated += 1
+    return created, updated

@@ -1,0 +1,11 @@
+"""Scheduled jobs of insatsbasen (the schedule is in settings.CELERY_BEAT_SCHEDULE)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="insatsbasen.tasks.send_review_reminders")
+def send_review_reminders():
+    """Daily: review digests, reminders and "unverified" marks (idempotent, see the service)."""
+    return services.review_reminders_send()

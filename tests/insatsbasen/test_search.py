@@ -1,0 +1,78 @@
+import pytest
+
+from insatsbasen.models import SearchLog, SearchWeek
+
+
+@pytest.fixture
+def catalogue(make_insats, taxonomy):
+    return {
+        "kurs": make_insats("Kurs i svenska för nybörjare", short_description="En kurs för dig som är ny"),
+        "praktik": make_insats(
+            "Praktik inom äldreomsorgen",
+            short_description="Praktik med handledare",
+            category=taxonomy["categories"]["praktik"],
+        ),
+        "halsa": make_insats(
+            "Hälsoskola", short_description="Samtal om hälsa och vård", category=taxonomy["categories"]["halsa"]
+        ),
+    }
+
+
+def names(response):
+    return [insats.name for insats in response.context["page"].object_list]
+
+
+def test_plural_kurser_finds_kurs(client_as, catalogue):
+    response = client_as("lasare").get("/insatser/", {"q": "kurser"})
+    assert names(response) == ["Kurs i svenska för nybörjare"]
+
+
+def test_compound_praktikplatser_finds_praktik(client_as, catalogue):
+    response = client_as("lasare").get("/insatser/", {"q": "praktikplatser"})
+    assert names(response) == ["Praktik inom äldreomsorgen"]
+
+
+def test_a_name_match_ranks_above_a_description_match(client_as, make_insats, catalogue):
+    make_insats("Språkcafé", short_description="Här pratar vi om hälsa ibland")
+    response = client_as("lasare").get("/insatser/", {"q": "hälsa"})
+    assert names(response)[0] == "Hälsoskola"
+    assert "Språkcafé" in names(response)
+
+
+def test_filters_and_search_state_live_in_the_query_string(client_as, catalogue, taxonomy, municipalities, make_insats):
+    make_insats("Praktik i Botkyrka", municipality="Botkyrka", category=taxonomy["categories"]["praktik"])
+    response = client_as("lasare").get(
+        "/insatser/", {"q": "praktik", "municipality": municipalities["Botkyrka"].pk, "sort": "name"}
+    )
+    assert names(response) == ["Praktik i Botkyrka"]
+    assert "municipality=" in response.context["querystring"] and "q=praktik" in response.context["querystring"]
+
+
+def test_language_and_open_period_filters(client_as, make_insats):
+    import datetime
+
+    make_insats(
+        "Arabisk föräldragrupp",
+        languages=["ar", "sv"],
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 3, 1),
+    )
+    make_insats("Somalisk föräldragrupp", languages=["so"])
+    client = client_as("lasare")
+    assert names(client.get("/insatser/", {"language": "ar"})) == ["Arabisk föräldragrupp"]
+    assert names(client.get("/insatser/", {"open_from": "2026-04-01"})) == ["Somalisk föräldragrupp"]
+    assert names(client.get("/insatser/", {"open_from": "2026-02-01", "open_to": "2026-02-10"})) == [
+        "Arabisk föräldragrupp",
+        "Somalisk föräldragrupp",
+    ]
+
+
+def test_a_search_without_result_is_counted_with_the_text_only(client_as, catalogue):
+    client_as("lasare").get("/insatser/", {"q": "Körkort"})
+    client_as("strateg").get("/insatser/", {"q": "körkort"})
+    client_as("strateg").get("/insatser/", {"q": "kurs"})
+    log = SearchLog.objects.get()
+    assert (log.query, log.count) == ("körkort", 2)
+    assert [f.name for f in SearchLog._meta.get_fields()] == ["id", "query", "week", "count"]
+    week = SearchWeek.objects.get()
+    assert (week.searches, week.zero_results) == (3, 2)
