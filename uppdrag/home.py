@@ -1,5 +1,52 @@
-"""Home-page panels of this part of the portal (see intro_sodertorn.home)."""
+"""Home-page panels of uppdrag: what needs this person now."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intro_sodertorn import access
+from intro_sodertorn.home import Panel
+
+from .access import can_manage
+from .models import ActionPoint, Health, StrategicArea
+
+TEMPLATE = "uppdrag/home_panel.html"
 
 
 def panels(request):
-    return []
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    today = timezone.localdate()
+    visible = ActionPoint.objects.visible_to(user).select_related("owner_user", "owner_contact")
+    result = []
+    if can_manage(user):
+        overdue = list(visible.overdue(today)[:10])
+        coming = list(visible.due_between(today, today + datetime.timedelta(days=14))[:10])
+        at_risk = list(StrategicArea.objects.exclude(health=Health.ON_TRACK).filter(parent__isnull=True)[:10])
+        result.append(
+            Panel(
+                _("Action points: overdue and coming"),
+                TEMPLATE,
+                {"overdue": overdue, "coming": coming, "at_risk": at_risk, "kind": "strategist"},
+                order=20 if overdue else 40,
+            )
+        )
+    else:
+        own = visible.owned_by(user).open()
+        soon = list(own.filter(due_date__lte=today + datetime.timedelta(days=14))[:10])
+        if soon:
+            overdue = [point for point in soon if point.is_overdue(today)]
+            coming = [point for point in soon if not point.is_overdue(today)]
+            result.append(
+                Panel(_("Your action points due soon"), TEMPLATE, {"overdue": overdue, "coming": coming}, order=25)
+            )
+        municipality_ids = access.any_municipality_ids(user)
+        if municipality_ids:
+            tied = list(visible.open().for_municipalities(municipality_ids)[:10])
+            if tied:
+                result.append(
+                    Panel(_("Action points for your municipality"), TEMPLATE, {"coming": tied, "kind": "municipal"})
+                )
+    return result

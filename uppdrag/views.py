@@ -1,7 +1,274 @@
+"""Pages of uppdrag: overview, action points, areas, reports, reminder setting."""
+
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from intro_sodertorn.exports import export_start
+from natverk.models import Decision
+
+from . import services
+from .access import can_manage, get_action_point_for_user, require_manager
+from .filters import ActionPointFilter
+from .forms import ActionPointForm, HealthForm, JournalNoteForm, ReminderSettingForm, ReportForm, StatusForm
+from .models import ActionPoint, Assignment, Commitment, ReminderSetting, ReportSnapshot, StrategicArea
+
+
+def _assignment_or_none():
+    return Assignment.current()
 
 
 @login_required
+@require_GET
 def index(request):
-    return render(request, "not_built.html", {"part": request.resolver_match.app_name})
+    assignment = _assignment_or_none()
+    overview = services.overview_build(assignment, request.user) if assignment else None
+    return render(
+        request,
+        "uppdrag/index.html",
+        {"assignment": assignment, "overview": overview, "can_manage": can_manage(request.user)},
+    )
+
+
+@login_required
+@require_GET
+def actionpoint_list(request):
+    points = (
+        ActionPoint.objects.visible_to(request.user)
+        .select_related("owner_user", "owner_contact", "commitment", "area__parent__parent")
+        .prefetch_related("municipalities")
+    )
+    point_filter = ActionPointFilter(request.GET, queryset=points, user=request.user)
+    page = Paginator(point_filter.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": point_filter,
+        "page": page,
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+        "can_manage": can_manage(request.user),
+    }
+    return render(request, "uppdrag/actionpoint_list.html", context)
+
+
+@login_required
+@require_GET
+def area_list(request):
+    """Every strategic area in tree order with the points the user may see under it."""
+    assignment = _assignment_or_none()
+    areas = StrategicArea.objects.filter(assignment=assignment).in_tree_order() if assignment else []
+    points = (
+        ActionPoint.objects.visible_to(request.user)
+        .filter(area__in=areas)
+        .select_related("owner_user", "owner_contact")
+    )
+    by_area = {}
+    for point in points:
+        by_area.setdefault(point.area_id, []).append(point)
+    overview = services.overview_build(assignment, request.user) if assignment else {"areas": []}
+    progress = {item["object"].pk: item["progress"] for item in overview["areas"]}
+    rows = [{"area": area, "points": by_area.get(area.pk, []), "progress": progress.get(area.pk)} for area in areas]
+    unplaced = (
+        ActionPoint.objects.visible_to(request.user)
+        .filter(area__isnull=True)
+        .select_related("owner_user", "owner_contact")
+    )
+    context = {"assignment": assignment, "rows": rows, "unplaced": unplaced, "today": timezone.localdate()}
+    return render(request, "uppdrag/area_list.html", context)
+
+
+@login_required
+@require_GET
+def actionpoint_detail(request, pk):
+    point = get_action_point_for_user(request, pk)
+    context = {
+        "point": point,
+        "journal": point.journal.select_related("author"),
+        "can_edit": point.can_edit(request.user),
+        "can_update": point.can_update_status(request.user),
+        "status_form": StatusForm(initial={"status": point.status}),
+        "note_form": JournalNoteForm(initial={"date": timezone.localdate()}),
+        "today": timezone.localdate(),
+    }
+    return render(request, "uppdrag/actionpoint_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actionpoint_create(request):
+    require_manager(request)
+    assignment = _assignment_or_none()
+    form = ActionPointForm(request.POST or None, assignment=assignment, submit_label=_("Create action point"))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            point = form.save(commit=False)
+            point.created_by = request.user
+            point.save()
+            form.save_m2m()
+        messages.success(request, _("The action point was created."))
+        return redirect("uppdrag:actionpoint_detail", pk=point.pk)
+    return render(request, "uppdrag/actionpoint_form.html", {"form": form, "point": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actionpoint_edit(request, pk):
+    point = get_action_point_for_user(request, pk, write=True)
+    assignment = _assignment_or_none()
+    form = ActionPointForm(request.POST or None, instance=point, assignment=assignment)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            changed_status = "status" in form.changed_data
+            point = form.save()
+            if changed_status:
+                # Keep the completion stamp consistent with the new status.
+                point.status_set(point.status)
+        messages.success(request, _("The action point was saved."))
+        return redirect("uppdrag:actionpoint_detail", pk=point.pk)
+    return render(request, "uppdrag/actionpoint_form.html", {"form": form, "point": point})
+
+
+@login_required
+@require_POST
+def actionpoint_status(request, pk):
+    point = get_action_point_for_user(request, pk, write="status")
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        services.action_point_status_change(point, request.user, form.cleaned_data["status"], form.cleaned_data["note"])
+        messages.success(request, _("The status is now “%(status)s”.") % {"status": point.get_status_display()})
+    else:
+        messages.error(request, _("Choose a valid status."))
+    return redirect("uppdrag:actionpoint_detail", pk=point.pk)
+
+
+@login_required
+@require_POST
+def actionpoint_note(request, pk):
+    point = get_action_point_for_user(request, pk, write="status")
+    form = JournalNoteForm(request.POST)
+    if form.is_valid():
+        services.journal_note_add(point, request.user, form.cleaned_data["text"], form.cleaned_data["date"])
+        messages.success(request, _("The note was added to the journal."))
+    else:
+        messages.error(request, _("Write a note and give a valid date."))
+    return redirect("uppdrag:actionpoint_detail", pk=point.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actionpoint_from_decision(request, decision_pk):
+    """The strategist turns a meeting decision into a follow-up action point."""
+    require_manager(request)
+    decision = get_object_or_404(Decision.objects.select_related("meeting__network"), pk=decision_pk)
+    existing = ActionPoint.objects.filter(source_decision=decision).first()
+    if existing:
+        messages.info(request, _("This decision already has an action point."))
+        return redirect("uppdrag:actionpoint_detail", pk=existing.pk)
+    initial = {
+        "title": decision.text[:300],
+        "description": decision.text,
+        "kind": ActionPoint.Kind.MEETING_FOLLOW_UP,
+        "networks": [decision.meeting.network_id],
+    }
+    form = ActionPointForm(
+        request.POST or None, initial=initial, assignment=_assignment_or_none(), submit_label=_("Create action point")
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "kind"}
+        point = services.action_point_create_from_decision(decision, request.user, **fields)
+        messages.success(request, _("The action point was created from the decision."))
+        return redirect("uppdrag:actionpoint_detail", pk=point.pk)
+    return render(request, "uppdrag/actionpoint_form.html", {"form": form, "point": None, "decision": decision})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def health_edit(request, kind, pk):
+    require_manager(request)
+    model = Commitment if kind == "commitment" else StrategicArea
+    item = get_object_or_404(model, pk=pk)
+    form = HealthForm(request.POST or None, initial={"health": item.health, "health_note": item.health_note})
+    if request.method == "POST" and form.is_valid():
+        item.health_set(form.cleaned_data["health"], form.cleaned_data["health_note"])
+        messages.success(request, _("The health status was saved."))
+        return redirect("uppdrag:index")
+    return render(request, "uppdrag/health_form.html", {"form": form, "item": item})
+
+
+@login_required
+@require_GET
+def report_list(request):
+    require_manager(request)
+    snapshots = ReportSnapshot.objects.select_related("created_by")
+    return render(request, "uppdrag/report_list.html", {"snapshots": snapshots})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_new(request):
+    """Choose a period, see the report, then save it as a frozen snapshot."""
+    require_manager(request)
+    assignment = _assignment_or_none()
+    today = timezone.localdate()
+    start = (today.replace(day=1) - datetime.timedelta(days=92)).replace(day=1)
+    initial = {
+        "title": _("Status report %(date)s") % {"date": today.isoformat()},
+        "period_start": start,
+        "period_end": today,
+    }
+    form = ReportForm(request.POST or None, initial=initial)
+    report = None
+    if request.method == "POST" and form.is_valid() and assignment:
+        data = form.cleaned_data
+        if "save" in request.POST:
+            snapshot = services.report_snapshot_create(
+                assignment, request.user, data["title"], data["period_start"], data["period_end"], data["introduction"]
+            )
+            messages.success(request, _("The report was saved. It will not change when action points change."))
+            return redirect("uppdrag:report_detail", pk=snapshot.pk)
+        report = services.report_build(assignment, data["period_start"], data["period_end"])
+    context = {
+        "form": form,
+        "report": report,
+        "assignment": assignment,
+        "introduction": form.data.get("introduction", ""),
+    }
+    return render(request, "uppdrag/report_new.html", context)
+
+
+@login_required
+@require_GET
+def report_detail(request, pk):
+    require_manager(request)
+    snapshot = get_object_or_404(ReportSnapshot.objects.select_related("created_by"), pk=pk)
+    return render(request, "uppdrag/report_detail.html", {"snapshot": snapshot, "report": snapshot.data})
+
+
+@login_required
+@require_POST
+def report_export(request, pk):
+    require_manager(request)
+    snapshot = get_object_or_404(ReportSnapshot, pk=pk)
+    export_start(request.user, "uppdrag.report", snapshot.title, {"snapshot": snapshot.pk})
+    messages.success(request, _("The Excel file is being made. You will find it here when it is ready."))
+    return redirect("exports")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request):
+    setting = ReminderSetting.objects.filter(user=request.user).first() or ReminderSetting(user=request.user)
+    form = ReminderSettingForm(request.POST or None, instance=setting)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your reminder setting was saved."))
+        return redirect("uppdrag:reminder_settings")
+    return render(request, "uppdrag/reminder_settings.html", {"form": form})

@@ -1,0 +1,61 @@
+"""The action point list's filters and sorting (django-filter)."""
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from natverk.models import Municipality
+
+from .models import ActionPoint, Commitment, StrategicArea
+
+
+class ActionPointFilter(django_filters.FilterSet):
+    mine = django_filters.BooleanFilter(label=_("Only mine"), method="filter_mine", widget=forms.CheckboxInput())
+    overdue = django_filters.BooleanFilter(
+        label=_("Only overdue"), method="filter_overdue", widget=forms.CheckboxInput()
+    )
+    area = django_filters.ChoiceFilter(
+        label=_("Strategic area (with everything under it)"), empty_label=_("All areas"), method="filter_area"
+    )
+    commitment = django_filters.ModelChoiceFilter(label=_("Commitment"), queryset=Commitment.objects.all())
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Municipality"), queryset=Municipality.objects.all(), field_name="municipalities", distinct=True
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=ActionPoint.Status.choices, widget=forms.SelectMultiple(attrs={"size": 5})
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActionPoint.Kind.choices)
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("due_date", "due_date"), ("priority", "priority"), ("title", "title"), ("status", "status")),
+        field_labels={
+            "due_date": _("Due date"),
+            "priority": _("Priority"),
+            "title": _("Title"),
+            "status": _("Status"),
+        },
+    )
+
+    class Meta:
+        model = ActionPoint
+        fields = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        areas = StrategicArea.objects.all().in_tree_order()
+        # Tree order with the seed's numbering, so "1." comes before "1.A" before "1.A.1".
+        self.filters["area"].extra["choices"] = [
+            (str(area.pk), f"{'— ' * area.depth}{area.number} {area.title}"[:90]) for area in areas
+        ]
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.owned_by(self.user) if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue(timezone.localdate()) if value else queryset
+
+    def filter_area(self, queryset, name, value):
+        area = StrategicArea.objects.filter(pk=value).first() if value else None
+        return queryset.filter(area_id__in=area.descendant_ids()) if area else queryset

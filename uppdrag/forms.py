@@ -1,0 +1,245 @@
+"""Forms of uppdrag, each with its crispy layout."""
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from natverk.models import Contact, Municipality, Network, Organisation
+
+from .models import ActionPoint, Health, JournalNote, ReminderSetting, StrategicArea
+
+MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return value.strftime("%Y-%m")
+        return value
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        name = user.get_full_name()
+        return f"{name} ({user.username})" if name else user.username
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, area):
+        return f"{'— ' * area.depth}{area.number} {area.title}"
+
+
+def _submit(label):
+    return Submit("submit", label, css_class="btn btn-primary")
+
+
+class ActionPointForm(forms.ModelForm):
+    """The strategist's full form for an action point."""
+
+    owner_user = UserChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username"),
+        required=False,
+        label=_("Owner (user)"),
+    )
+    area = AreaChoiceField(queryset=StrategicArea.objects.none(), required=False, label=_("Strategic area"))
+    expected_month = forms.DateField(
+        label=_("Expected month"),
+        required=False,
+        input_formats=MONTH_FORMATS,
+        widget=MonthInput(),
+        help_text=_("For a watch item: the month something is expected, for example 2026-08."),
+    )
+
+    class Meta:
+        model = ActionPoint
+        fields = [
+            "title",
+            "description",
+            "kind",
+            "status",
+            "priority",
+            "commitment",
+            "area",
+            "owner_user",
+            "owner_contact",
+            "due_date",
+            "expected_month",
+            "expected_text",
+            "municipalities",
+            "organisations",
+            "networks",
+            "completion_note",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "completion_note": forms.Textarea(attrs={"rows": 2}),
+            "due_date": DateInput(),
+            "municipalities": forms.SelectMultiple(attrs={"size": 6}),
+            "organisations": forms.SelectMultiple(attrs={"size": 6}),
+            "networks": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, assignment=None, submit_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if assignment is not None:
+            self.fields["commitment"].queryset = assignment.commitments.all()
+            areas = StrategicArea.objects.filter(assignment=assignment).in_tree_order()
+            self.fields["area"].queryset = StrategicArea.objects.filter(pk__in=[area.pk for area in areas])
+            # A ModelChoiceField iterates its queryset; keep the tree order for the choices.
+            self.fields["area"].choices = [("", "---------")] + [
+                (area.pk, self.fields["area"].label_from_instance(area)) for area in areas
+            ]
+        else:
+            self.fields["commitment"].queryset = self.fields["commitment"].queryset.none()
+        self.fields["owner_contact"].queryset = Contact.objects.filter(is_active=True)
+        self.fields["municipalities"].queryset = Municipality.objects.all()
+        self.fields["organisations"].queryset = Organisation.objects.all()
+        self.fields["networks"].queryset = Network.objects.filter(is_active=True)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                _("The action point"),
+                "title",
+                "description",
+                Row(
+                    Column("kind", css_class="col-md-4"),
+                    Column("status", css_class="col-md-4"),
+                    Column("priority", css_class="col-md-4"),
+                ),
+                Row(Column("commitment", css_class="col-md-6"), Column("area", css_class="col-md-6")),
+            ),
+            Fieldset(
+                _("Owner and time"),
+                Row(Column("owner_user", css_class="col-md-6"), Column("owner_contact", css_class="col-md-6")),
+                Row(
+                    Column("due_date", css_class="col-md-4"),
+                    Column("expected_month", css_class="col-md-4"),
+                    Column("expected_text", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(
+                _("Related to"),
+                Row(
+                    Column("municipalities", css_class="col-md-4"),
+                    Column("organisations", css_class="col-md-4"),
+                    Column("networks", css_class="col-md-4"),
+                ),
+            ),
+            "completion_note",
+            _submit(submit_label or _("Save")),
+        )
+
+    def clean_expected_month(self):
+        value = self.cleaned_data.get("expected_month")
+        return value.replace(day=1) if value else value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("owner_user") and cleaned.get("owner_contact"):
+            self.add_error("owner_contact", _("Choose either a user or a contact as owner, not both."))
+        if cleaned.get("kind") == ActionPoint.Kind.WATCH and not (
+            cleaned.get("due_date") or cleaned.get("expected_month")
+        ):
+            self.add_error("expected_month", _("A watch item needs a due date or an expected month."))
+        return cleaned
+
+
+class StatusForm(forms.Form):
+    """The owner's and the strategist's quick status change."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=ActionPoint.Status.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Written in the journal; when you close the point it becomes the completion note."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "status-form"
+        self.helper.layout = Layout("status", "note", _submit(_("Change status")))
+
+
+class JournalNoteForm(forms.ModelForm):
+    class Meta:
+        model = JournalNote
+        fields = ["date", "text"]
+        widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "note-form"
+        self.helper.layout = Layout("date", "text", _submit(_("Add note")))
+
+
+class HealthForm(forms.Form):
+    health = forms.ChoiceField(label=_("Health"), choices=Health.choices)
+    health_note = forms.CharField(label=_("Explanation"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout("health", "health_note", _submit(_("Save health status")))
+
+
+class ReportForm(forms.Form):
+    """Choose the period and write the introduction of a steering-group report."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    period_start = forms.DateField(label=_("Period from"), widget=DateInput())
+    period_end = forms.DateField(label=_("Period to"), widget=DateInput())
+    introduction = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "report-form"
+        self.helper.layout = Layout(
+            "title",
+            Row(Column("period_start", css_class="col-md-6"), Column("period_end", css_class="col-md-6")),
+            "introduction",
+            Submit("preview", _("Show report"), css_class="btn btn-outline-primary me-2"),
+            Submit("save", _("Save as snapshot"), css_class="btn btn-primary"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period must end on or after its first day."))
+        return cleaned
+
+
+class ReminderSettingForm(forms.ModelForm):
+    class Meta:
+        model = ReminderSetting
+        fields = ["days_before"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days_before"].max_value = 60
+        self.fields["days_before"].widget.attrs["max"] = 60
+        self.helper = FormHelper()
+        self.helper.layout = Layout("days_before", _submit(_("Save")))
+
+    def clean_days_before(self):
+        days = self.cleaned_data["days_before"]
+        if days > 60:
+            raise forms.ValidationError(_("At most 60 days."))
+        return days

@@ -1,0 +1,316 @@
+"""Writes and reads of uppdrag that span several models or send mail."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intro_sodertorn.models import Role
+from intro_sodertorn.reminders import send_reminder_once
+
+from .models import ActionPoint, JournalNote, ReminderSetting, ReportSnapshot, StrategicArea
+
+# --- Action points -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_point_create_from_decision(decision, user, **fields):
+    """An action point following up a meeting decision, linked to it, with the meeting's network."""
+    fields.setdefault("title", decision.text[:300])
+    fields.setdefault("description", decision.text)
+    fields["kind"] = ActionPoint.Kind.MEETING_FOLLOW_UP
+    municipalities = fields.pop("municipalities", None)
+    organisations = fields.pop("organisations", None)
+    networks = fields.pop("networks", None)
+    point = ActionPoint.objects.create(source_decision=decision, created_by=user, **fields)
+    point.networks.add(decision.meeting.network)
+    if networks:
+        point.networks.add(*networks)
+    if municipalities:
+        point.municipalities.set(municipalities)
+    if organisations:
+        point.organisations.set(organisations)
+    return point
+
+
+@transaction.atomic
+def action_point_status_change(point, user, status, note=""):
+    """Change status and write it in the journal, so the report shows what happened when."""
+    old = point.get_status_display()
+    point.status_set(status, note=note)
+    text = _("Status changed from %(old)s to %(new)s.") % {"old": old, "new": point.get_status_display()}
+    if note:
+        text = f"{text} {note}"
+    JournalNote.objects.create(action_point=point, text=text, author=user)
+    return point
+
+
+def journal_note_add(point, user, text, date=None):
+    return JournalNote.objects.create(action_point=point, text=text, author=user, date=date or timezone.localdate())
+
+
+# --- Progress ----------------------------------------------------------------------------
+
+
+def progress_of(points):
+    """Counts and percentage done of a list of points; cancelled points do not count."""
+    counted = [point for point in points if point.status != ActionPoint.Status.CANCELLED]
+    done = sum(1 for point in counted if point.status == ActionPoint.Status.DONE)
+    total = len(counted)
+    overdue = sum(1 for point in counted if point.is_overdue())
+    return {"done": done, "total": total, "overdue": overdue, "percent": round(done * 100 / total) if total else 0}
+
+
+def overview_build(assignment, user):
+    """Commitments and areas (tree order) with the progress of the points the user may see."""
+    points = list(
+        ActionPoint.objects.visible_to(user).filter(
+            Q(commitment__assignment=assignment) | Q(area__assignment=assignment)
+        )
+    )
+    by_commitment, by_area = {}, {}
+    for point in points:
+        by_commitment.setdefault(point.commitment_id, []).append(point)
+        by_area.setdefault(point.area_id, []).append(point)
+    areas = StrategicArea.objects.filter(assignment=assignment).in_tree_order()
+    below = _points_below(areas, by_area)
+    return {
+        "commitments": [
+            {"object": commitment, "progress": progress_of(by_commitment.get(commitment.pk, []))}
+            for commitment in assignment.commitments.all()
+        ],
+        "areas": [{"object": area, "progress": progress_of(below[area.pk])} for area in areas],
+    }
+
+
+def _points_below(areas, by_area):
+    """Each area's own points plus those of every area below it."""
+    below = {area.pk: list(by_area.get(area.pk, [])) for area in areas}
+    # Deepest first, so a sub-area's total is complete before it is added to its parent.
+    for area in sorted(areas, key=lambda area: -area.depth):
+        if area.parent_id in below:
+            below[area.parent_id].extend(below[area.pk])
+    return below
+
+
+# --- Steering-group report ---------------------------------------------------------------
+
+
+def report_points(assignment, start, end):
+    """Points that belong in a report for the period: open ones, and closed ones with anything in it.
+
+    A point counts when it is still open at the end of the period (created before it), or its
+    due date, expected month, completion or a journal note falls in the period.
+    """
+    end_dt = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time()))
+    start_dt = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
+    return (
+        ActionPoint.objects.filter(Q(commitment__assignment=assignment) | Q(area__assignment=assignment))
+        .filter(
+            Q(status__in=ActionPoint.OPEN_STATUSES, created_at__lt=end_dt)
+            | Q(due_date__gte=start, due_date__lte=end)
+            | Q(expected_month__gte=start.replace(day=1), expected_month__lte=end)
+            | Q(completed_at__gte=start_dt, completed_at__lt=end_dt)
+            | Q(journal__date__gte=start, journal__date__lte=end)
+        )
+        .distinct()
+        .select_related("owner_user", "owner_contact", "commitment", "area")
+        .prefetch_related("journal", "municipalities")
+    )
+
+
+def _point_data(point, start, end):
+    notes = [note for note in point.journal.all() if start <= note.date <= end]
+    return {
+        "id": point.pk,
+        "title": point.title,
+        "status": point.status,
+        "status_label": str(point.get_status_display()),
+        "kind_label": str(point.get_kind_display()),
+        "when": point.when_text,
+        "owner": point.owner_name,
+        "municipalities": [str(municipality) for municipality in point.municipalities.all()],
+        "completion_note": point.completion_note if not point.is_open else "",
+        "notes": [{"date": note.date.isoformat(), "text": note.text} for note in sorted(notes, key=lambda n: n.date)],
+    }
+
+
+def report_build(assignment, start, end):
+    """The report's content as plain data (JSON-ready): numbered by commitment, then by area.
+
+    A point under a commitment is listed there; a point with only an area under the area, so
+    nothing is listed twice. Labels are rendered in the current language and frozen with it.
+    """
+    points = list(report_points(assignment, start, end))
+    by_commitment, by_area, other = {}, {}, []
+    for point in points:
+        if point.commitment_id:
+            by_commitment.setdefault(point.commitment_id, []).append(point)
+        elif point.area_id:
+            by_area.setdefault(point.area_id, []).append(point)
+        else:
+            other.append(point)
+    commitments = [
+        {
+            "number": commitment.number,
+            "title": commitment.title,
+            "health": commitment.health,
+            "health_label": str(commitment.get_health_display()),
+            "health_note": commitment.health_note,
+            "points": [_point_data(point, start, end) for point in by_commitment.get(commitment.pk, [])],
+        }
+        for commitment in assignment.commitments.all()
+    ]
+    areas = [
+        {
+            "number": area.number,
+            "depth": area.depth,
+            "title": area.title,
+            "health": area.health,
+            "health_label": str(area.get_health_display()),
+            "health_note": area.health_note,
+            "points": [_point_data(point, start, end) for point in by_area.get(area.pk, [])],
+        }
+        for area in StrategicArea.objects.filter(assignment=assignment).in_tree_order()
+    ]
+    done = sum(1 for point in points if point.status == ActionPoint.Status.DONE)
+    return {
+        "assignment": assignment.title,
+        "period_start": start.isoformat(),
+        "period_end": end.isoformat(),
+        "commitments": commitments,
+        "areas": areas,
+        "other": [_point_data(point, start, end) for point in other],
+        "totals": {"points": len(points), "done": done},
+    }
+
+
+@transaction.atomic
+def report_snapshot_create(assignment, user, title, start, end, introduction=""):
+    """Freeze the report as it stands now."""
+    return ReportSnapshot.objects.create(
+        assignment=assignment,
+        title=title,
+        period_start=start,
+        period_end=end,
+        introduction=introduction,
+        data=report_build(assignment, start, end),
+        created_by=user,
+    )
+
+
+# --- Reminders ---------------------------------------------------------------------------
+
+
+def _link(point):
+    return settings.SITE_URL + reverse("uppdrag:actionpoint_detail", args=[point.pk])
+
+
+def strategist_emails():
+    User = get_user_model()
+    return list(
+        User.objects.filter(roles__kind=Role.Kind.STRATEGIST, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def action_point_reminders_send(today=None):
+    """Owners: N days before the due date and once overdue; watch items at their expected month.
+
+    Only open points are looked at, so a point closed in the meantime gets nothing. Each
+    reminder's key names the point and the date it is about: a changed due date gives a new
+    reminder, a second run the same day none.
+    """
+    today = today or timezone.localdate()
+    sent = 0
+    points = ActionPoint.objects.open().select_related("owner_user", "owner_contact")
+    for point in points.filter(due_date__isnull=False):
+        recipients = [point.owner_email]
+        if not point.owner_email:
+            continue
+        days = ReminderSetting.days_for(point.owner_user) if point.owner_user_id else ReminderSetting.DEFAULT_DAYS
+        if point.due_date < today:
+            sent += send_reminder_once(
+                f"uppdrag:overdue:{point.pk}:{point.due_date.isoformat()}",
+                "uppdrag.overdue",
+                recipients,
+                _("Overdue action point: %(title)s") % {"title": point.title},
+                _reminder_body(point, _("The action point below was due %(date)s and is not closed.")),
+            )
+        elif point.due_date - datetime.timedelta(days=days) <= today:
+            sent += send_reminder_once(
+                f"uppdrag:due:{point.pk}:{point.due_date.isoformat()}",
+                "uppdrag.due",
+                recipients,
+                _("Action point due %(date)s: %(title)s") % {"date": point.due_date.isoformat(), "title": point.title},
+                _reminder_body(point, _("The action point below is due %(date)s.")),
+            )
+    # Watch items: at the start of the expected month (and within it, if the job missed a day).
+    for point in points.filter(kind=ActionPoint.Kind.WATCH, expected_month__lte=today, expected_month__isnull=False):
+        if point.expected_month_end < today:
+            continue
+        recipients = [point.owner_email] if point.owner_email else strategist_emails()
+        sent += send_reminder_once(
+            f"uppdrag:watch:{point.pk}:{point.expected_month.isoformat()}",
+            "uppdrag.watch",
+            recipients,
+            _("Expected this month: %(title)s") % {"title": point.title},
+            _reminder_body(point, _("Something you are watching is expected this month (%(date)s).")),
+        )
+    return sent
+
+
+def _reminder_body(point, lead):
+    lines = [
+        lead % {"date": point.when_text},
+        "",
+        point.title,
+        _("Status: %(status)s") % {"status": point.get_status_display()},
+    ]
+    if point.description:
+        lines += ["", point.description]
+    lines += ["", _("Open the action point to change its status or write a note:"), _link(point)]
+    return "\n".join(lines)
+
+
+def weekly_digest_send(today=None, days_ahead=14):
+    """Once a week to the strategist(s): open points overdue, due soon, and watch items expected soon."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=days_ahead)
+    points = ActionPoint.objects.open().select_related("owner_user", "owner_contact")
+    overdue = list(points.filter(due_date__lt=today))
+    coming = list(points.filter(due_date__gte=today, due_date__lte=horizon))
+    watching = list(
+        points.filter(due_date__isnull=True, expected_month__lte=horizon, expected_month__gte=today.replace(day=1))
+    )
+    if not (overdue or coming or watching):
+        return False
+    year, week, _weekday = today.isocalendar()
+    lines = [_("Action points that need attention, week %(week)s.") % {"week": week}, ""]
+    for heading, items in (
+        (_("Overdue"), overdue),
+        (_("Due within %(days)s days") % {"days": days_ahead}, coming),
+        (_("Watch items expected soon"), watching),
+    ):
+        if not items:
+            continue
+        lines.append(f"{heading} ({len(items)})")
+        lines += [
+            f"- {point.when_text}: {point.title} ({point.owner_name or _('no owner')}) {_link(point)}"
+            for point in items
+        ]
+        lines.append("")
+    return send_reminder_once(
+        f"uppdrag:digest:{year}-W{week:02d}",
+        "uppdrag.digest",
+        strategist_emails(),
+        _("Weekly summary of action points, week %(week)s") % {"week": week},
+        "\n".join(lines),
+    )
