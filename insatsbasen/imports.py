@@ -120,6 +120,8 @@ def row_to_form_data(cells):
             data[key] = "on" if _text(value).lower() in ("ja", "yes", "true", "1", "x") else ""
         else:
             data[key] = _text(value)
+    # An empty intake means what the form's default means: continuous intake.
+    data["intake"] = data.get("intake") or Insats.Intake.CONTINUOUS
     data["id"] = _text(values.get("id"))
     data["version"] = _text(values.get("version"))
     return data
