@@ -52,6 +52,20 @@ class Municipality(models.Model):
         return self.member_from <= day and (self.member_to is None or self.member_to >= day)
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every logged-in user reads the register; notes are hidden in the templates and forms."""
+        return self.all() if user.is_authenticated and user.is_active else self.none()
+
+    def editable_by(self, user):
+        """The strategist changes every organisation; municipal users those of their own municipality."""
+        from intro_sodertorn import access
+
+        if access.is_strategist(user) or access.is_system_admin(user):
+            return self.all()
+        return self.filter(municipality_id__in=access.any_municipality_ids(user))
+
+
 class Organisation(models.Model):
     """An organisation the collaboration works with: authority, municipal unit, provider, project."""
 
@@ -86,6 +100,8 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -96,6 +112,47 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ContactQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every logged-in user sees names, organisations, roles and work e-mail/phone."""
+        return self.all() if user.is_authenticated and user.is_active else self.none()
+
+    def editable_by(self, user):
+        """The strategist changes every contact; municipal users (any municipal role) their municipality's."""
+        from intro_sodertorn import access
+
+        if access.is_strategist(user) or access.is_system_admin(user):
+            return self.all()
+        return self.filter(municipality_id__in=access.any_municipality_ids(user))
+
+    def active(self):
+        return self.filter(is_active=True)
+
+    def not_anonymised(self):
+        return self.filter(anonymised_at__isnull=True)
+
+    def with_latest_activity(self):
+        """Annotate ``latest_activity``: the latest of last activity, change and meeting attended."""
+        from django.db.models import Max
+        from django.db.models.functions import Cast, Coalesce, Greatest
+
+        latest_meeting = Cast(Max("attendances__meeting__date"), models.DateTimeField())
+        return self.annotate(
+            latest_meeting=Max("attendances__meeting__date"),
+            latest_activity=Greatest(
+                Coalesce("last_activity_at", "updated_at"),
+                Coalesce(latest_meeting, "updated_at"),
+                "updated_at",
+            ),
+        )
+
+    def due_for_retention_review(self, now=None, months=24):
+        """Contacts not anonymised with no activity for ``months`` months (about 30.4 days each)."""
+        now = now or timezone.now()
+        cutoff = now - datetime.timedelta(days=round(months * 30.44))
+        return self.not_anonymised().with_latest_activity().filter(latest_activity__lt=cutoff)
 
 
 class Contact(models.Model):
@@ -130,6 +187,8 @@ class Contact(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = ContactQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("contact")
@@ -141,6 +200,21 @@ class Contact(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_anonymised(self):
+        return self.anonymised_at is not None
+
+
+class NetworkQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.all() if user.is_authenticated and user.is_active else self.none()
+
+    def editable_by(self, user):
+        """Only the strategist changes networks and their memberships."""
+        from intro_sodertorn import access
+
+        return self.all() if access.is_strategist(user) or access.is_system_admin(user) else self.none()
 
 
 class Network(models.Model):
@@ -165,6 +239,8 @@ class Network(models.Model):
         related_name="convened_networks",
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -225,6 +301,18 @@ class Membership(models.Model):
         return f"{self.contact} – {self.network}"
 
 
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Meetings, their attendees and decisions are read by every logged-in user."""
+        return self.all() if user.is_authenticated and user.is_active else self.none()
+
+    def editable_by(self, user):
+        """Only the strategist records and changes meetings."""
+        from intro_sodertorn import access
+
+        return self.all() if access.is_strategist(user) or access.is_system_admin(user) else self.none()
+
+
 class Meeting(models.Model):
     """A meeting of a network: date, place, agenda, attendees, notes and decisions."""
 
@@ -237,6 +325,8 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, blank=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]
@@ -285,3 +375,28 @@ class Decision(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+class AnonymisationLog(models.Model):
+    """That a contact was anonymised, by whom and when. Holds no personal data of the contact."""
+
+    class Reason(models.TextChoices):
+        # Fixed choices, never free text, so the log can hold no personal data.
+        REQUEST = "request", _("At the person's request")
+        RETENTION = "retention", _("Retention review: inactive for a long time")
+        LEFT = "left", _("The person has left the role")
+
+    contact_id_anonymised = models.PositiveIntegerField(_("contact number"))
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("performed by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    performed_at = models.DateTimeField(_("performed at"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, default=Reason.REQUEST)
+
+    class Meta:
+        ordering = ["-performed_at"]
+        verbose_name = _("anonymisation log entry")
+        verbose_name_plural = _("anonymisation log")
+
+    def __str__(self):
+        return f"#{self.contact_id_anonymised} {self.performed_at:%Y-%m-%d}"

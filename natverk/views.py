@@ -1,7 +1,449 @@
+"""Pages of the network register (/natverk/). Permissions: see natverk/access.py."""
+
+import json
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from intro_sodertorn.exports import export_start
+
+from . import services
+from .access import (
+    can_create_contacts,
+    can_see_notes,
+    get_contact_for_user,
+    get_meeting_for_user,
+    get_membership_for_user,
+    get_network_for_user,
+    get_organisation_for_user,
+    is_register_admin,
+)
+from .forms import (
+    AnonymiseForm,
+    ContactFilterForm,
+    ContactForm,
+    DecisionFormSet,
+    MeetingForm,
+    MembershipEndForm,
+    MembershipForm,
+    NetworkForm,
+    OrganisationForm,
+)
+from .models import Contact, Meeting, Membership, Network, Organisation
+
+
+def _strategist_only(request):
+    if not is_register_admin(request.user):
+        raise PermissionDenied
+
+
+def _reverse_or_none(name, **kwargs):
+    # The uppdrag part is built in parallel: until its views exist the link is simply not shown.
+    try:
+        return reverse(name, **kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def _decision_rows(decisions):
+    rows = []
+    for decision in decisions:
+        action_point = getattr(decision, "action_point", None)
+        rows.append(
+            {
+                "decision": decision,
+                "action_point": action_point,
+                "action_point_url": action_point
+                and _reverse_or_none("uppdrag:actionpoint_detail", args=[action_point.pk]),
+                "create_url": None
+                if action_point
+                else _reverse_or_none("uppdrag:actionpoint_from_decision", kwargs={"decision_pk": decision.pk}),
+            }
+        )
+    return rows
 
 
 @login_required
+@require_GET
 def index(request):
-    return render(request, "not_built.html", {"part": request.resolver_match.app_name})
+    networks = Network.objects.visible_to(request.user).filter(is_active=True)
+    counts = dict(Membership.objects.current().values("network").annotate(n=Count("id")).values_list("network", "n"))
+    today = timezone.localdate()
+    context = {
+        "rows": [(network, counts.get(network.pk, 0)) for network in networks],
+        "organisation_count": Organisation.objects.visible_to(request.user).count(),
+        "contact_count": Contact.objects.visible_to(request.user).active().count(),
+        "upcoming": Meeting.objects.visible_to(request.user).filter(date__gte=today).select_related("network")[:5],
+        "recent": Meeting.objects.visible_to(request.user).filter(date__lt=today).select_related("network")[:5],
+        "is_admin": is_register_admin(request.user),
+    }
+    return render(request, "natverk/index.html", context)
+
+
+# --- Organisations ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def organisation_list(request):
+    organisations = Organisation.objects.visible_to(request.user).select_related("municipality")
+    query = request.GET.get("q", "").strip()
+    if query:
+        organisations = organisations.filter(name__icontains=query)
+    organisations = organisations.annotate(
+        contact_count=Count("contacts", filter=Q(contacts__is_active=True))
+    ).order_by("name")
+    page = Paginator(organisations, 50).get_page(request.GET.get("sida"))
+    can_create = is_register_admin(request.user) or can_create_contacts(request.user)
+    return render(request, "natverk/organisation_list.html", {"page": page, "q": query, "can_create": can_create})
+
+
+@login_required
+@require_GET
+def organisation_detail(request, pk):
+    organisation = get_organisation_for_user(request, pk)
+    context = {
+        "organisation": organisation,
+        "contacts": organisation.contacts.visible_to(request.user).select_related("municipality"),
+        "can_edit": Organisation.objects.editable_by(request.user).filter(pk=pk).exists(),
+        "show_notes": can_see_notes(request.user),
+    }
+    return render(request, "natverk/organisation_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request):
+    if not can_create_contacts(request.user):
+        raise PermissionDenied
+    return _organisation_form(request, Organisation())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, pk):
+    return _organisation_form(request, get_organisation_for_user(request, pk, write=True))
+
+
+def _organisation_form(request, organisation):
+    form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.save()
+        messages.success(request, _("The organisation was saved."))
+        return redirect("natverk:organisation_detail", pk=organisation.pk)
+    if organisation.pk:
+        heading = _("Edit %(name)s") % {"name": organisation.name}
+        back_url = reverse("natverk:organisation_detail", args=[organisation.pk])
+    else:
+        heading, back_url = _("New organisation"), reverse("natverk:organisation_list")
+    return render(request, "natverk/form.html", {"form": form, "heading": heading, "back_url": back_url})
+
+
+# --- Contacts --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def contact_list(request):
+    contacts = Contact.objects.visible_to(request.user).select_related("organisation", "municipality")
+    form = ContactFilterForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            contacts = contacts.filter(
+                Q(name__icontains=data["q"]) | Q(title__icontains=data["q"]) | Q(email__icontains=data["q"])
+            )
+        if data["organisation"]:
+            contacts = contacts.filter(organisation=data["organisation"])
+        if data["municipality"]:
+            contacts = contacts.filter(municipality=data["municipality"])
+        if data["active"]:
+            contacts = contacts.filter(is_active=data["active"] == "1")
+    page = Paginator(contacts, 50).get_page(request.GET.get("sida"))
+    query = request.GET.copy()
+    query.pop("sida", None)
+    context = {
+        "page": page,
+        "form": form,
+        "query": query.urlencode(),
+        "can_create": can_create_contacts(request.user),
+        "is_admin": is_register_admin(request.user),
+    }
+    return render(request, "natverk/contact_list.html", context)
+
+
+@login_required
+@require_GET
+def contact_detail(request, pk):
+    contact = get_contact_for_user(request, pk)
+    context = {
+        "contact": contact,
+        "memberships": contact.memberships.select_related("network", "municipality").order_by("-valid_from"),
+        "attendances": contact.attendances.select_related("meeting__network").order_by("-meeting__date"),
+        "convened": contact.convened_networks.all(),
+        "can_edit": Contact.objects.editable_by(request.user).filter(pk=pk).exists(),
+        "show_notes": can_see_notes(request.user),
+        "is_admin": is_register_admin(request.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "natverk/contact_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request):
+    if not can_create_contacts(request.user):
+        raise PermissionDenied
+    initial = {"organisation": request.GET.get("organisation")} if request.GET.get("organisation") else None
+    if request.method != "POST":
+        form = ContactForm(initial=initial, user=request.user)
+        return render(request, "natverk/contact_form.html", {"form": form, "object": Contact()})
+    form = ContactForm(request.POST, user=request.user, show_confirm=True)
+    candidates = []
+    if form.is_valid():
+        data = form.cleaned_data
+        candidates = services.contact_find_duplicates(data["name"], data["email"], data["organisation"])
+        if not candidates or data["confirm_duplicate"]:
+            contact = form.save()
+            services.contact_touch([contact.pk])
+            messages.success(request, _("The contact was saved."))
+            return redirect("natverk:contact_detail", pk=contact.pk)
+        messages.warning(request, _("There may already be a contact for this person. Check the list below."))
+    form = ContactForm(request.POST, user=request.user, show_confirm=bool(candidates))
+    form.is_valid()
+    return render(request, "natverk/contact_form.html", {"form": form, "object": Contact(), "candidates": candidates})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, pk):
+    contact = get_contact_for_user(request, pk, write=True)
+    if contact.is_anonymised:
+        messages.error(request, _("An anonymised contact cannot be changed."))
+        return redirect("natverk:contact_detail", pk=pk)
+    form = ContactForm(request.POST or None, instance=contact, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The contact was saved."))
+        return redirect("natverk:contact_detail", pk=pk)
+    return render(request, "natverk/contact_form.html", {"form": form, "object": contact})
+
+
+# --- Personal data (GDPR): the strategist only -----------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_extract(request, pk):
+    """GET: the register extract as a JSON download. POST: the same as Excel via My exports."""
+    _strategist_only(request)
+    contact = get_contact_for_user(request, pk)
+    if request.method == "POST":
+        title = _("Register extract: %(name)s") % {"name": contact.name}
+        export_start(request.user, "natverk.extract", title, {"contact_id": contact.pk})
+        messages.success(request, _("The register extract is being made. You will find it under My exports."))
+        return redirect("exports")
+    data = services.contact_extract(contact)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="registerutdrag-kontakt-{contact.pk}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_anonymise(request, pk):
+    _strategist_only(request)
+    contact = get_contact_for_user(request, pk)
+    if contact.is_anonymised:
+        messages.info(request, _("The contact is already anonymised."))
+        return redirect("natverk:contact_detail", pk=pk)
+    form = AnonymiseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.contact_anonymise(contact, request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The contact was anonymised. The meeting history is kept."))
+        return redirect("natverk:contact_detail", pk=pk)
+    return render(request, "natverk/contact_anonymise.html", {"contact": contact, "form": form})
+
+
+@login_required
+@require_GET
+def retention_review(request):
+    _strategist_only(request)
+    contacts = (
+        Contact.objects.visible_to(request.user)
+        .due_for_retention_review()
+        .select_related("organisation", "municipality")
+        .order_by("latest_activity")
+    )
+    return render(request, "natverk/retention_review.html", {"contacts": contacts})
+
+
+# --- Networks and memberships ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def network_list(request):
+    networks = Network.objects.visible_to(request.user).select_related("convenor")
+    counts = dict(Membership.objects.current().values("network").annotate(n=Count("id")).values_list("network", "n"))
+    rows = [(network, counts.get(network.pk, 0)) for network in networks]
+    return render(request, "natverk/network_list.html", {"rows": rows, "is_admin": is_register_admin(request.user)})
+
+
+@login_required
+@require_GET
+def network_detail(request, pk):
+    network = get_network_for_user(request, pk)
+    memberships = network.memberships.select_related("contact__organisation", "municipality")
+    current = memberships.current()
+    context = {
+        "network": network,
+        "current": current.order_by("municipality__name", "contact__name"),
+        "history": memberships.exclude(pk__in=current.values("pk")).order_by("-valid_to", "contact__name"),
+        "meetings": network.meetings.annotate(decision_count=Count("decisions"))[:20],
+        "is_admin": is_register_admin(request.user),
+        "missing": services.network_municipalities_without_representative(network)
+        if request.GET.get("saknas")
+        else None,
+    }
+    return render(request, "natverk/network_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def network_create(request):
+    _strategist_only(request)
+    return _network_form(request, Network())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def network_edit(request, pk):
+    return _network_form(request, get_network_for_user(request, pk, write=True))
+
+
+def _network_form(request, network):
+    form = NetworkForm(request.POST or None, instance=network)
+    if request.method == "POST" and form.is_valid():
+        network = form.save()
+        messages.success(request, _("The network was saved."))
+        return redirect("natverk:network_detail", pk=network.pk)
+    if network.pk:
+        heading = _("Edit %(name)s") % {"name": network.name}
+        back_url = reverse("natverk:network_detail", args=[network.pk])
+    else:
+        heading, back_url = _("New network or group"), reverse("natverk:network_list")
+    return render(request, "natverk/form.html", {"form": form, "heading": heading, "back_url": back_url})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_add(request, pk):
+    network = get_network_for_user(request, pk, write=True)
+    form = MembershipForm(request.POST or None, initial={"contact": request.GET.get("kontakt")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.membership_add(network, data["contact"], data["role"], data["municipality"], data["valid_from"])
+        messages.success(request, _("%(name)s was added to the network.") % {"name": data["contact"].name})
+        return redirect("natverk:network_detail", pk=pk)
+    context = {
+        "form": form,
+        "heading": _("Add a member to %(name)s") % {"name": network.name},
+        "back_url": reverse("natverk:network_detail", args=[pk]),
+    }
+    return render(request, "natverk/form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_end(request, pk):
+    membership = get_membership_for_user(request, pk, write=True)
+    form = MembershipEndForm(request.POST or None, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        services.membership_end(membership, form.cleaned_data["valid_to"])
+        messages.success(request, _("The membership was ended. It stays in the history."))
+        return redirect("natverk:network_detail", pk=membership.network_id)
+    context = {
+        "form": form,
+        "heading": _("End the membership of %(name)s in %(network)s")
+        % {"name": membership.contact.name, "network": membership.network.name},
+        "back_url": reverse("natverk:network_detail", args=[membership.network_id]),
+    }
+    return render(request, "natverk/form.html", context)
+
+
+@login_required
+@require_POST
+def network_export(request, pk):
+    network = get_network_for_user(request, pk)
+    title = _("Members of %(network)s") % {"network": network.name}
+    export_start(request.user, "natverk.members", title, {"network_id": network.pk})
+    messages.success(request, _("The list of members is being made. You will find it under My exports."))
+    return redirect("exports")
+
+
+# --- Meetings --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_detail(request, pk):
+    meeting = get_meeting_for_user(request, pk)
+    attendances = meeting.attendances.select_related("contact__organisation").order_by("status", "contact__name")
+    context = {
+        "meeting": meeting,
+        "attendances": attendances,
+        "decision_rows": _decision_rows(meeting.decisions.all()),
+        "is_admin": is_register_admin(request.user),
+    }
+    return render(request, "natverk/meeting_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request, pk):
+    network = get_network_for_user(request, pk, write=True)
+    return _meeting_form(request, network, Meeting(network=network, created_by=request.user))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, pk):
+    meeting = get_meeting_for_user(request, pk, write=True)
+    return _meeting_form(request, meeting.network, meeting)
+
+
+def _meeting_form(request, network, meeting):
+    data = request.POST if request.method == "POST" else None
+    form = MeetingForm(data, instance=meeting, network=network)
+    formset = DecisionFormSet(data, instance=meeting, prefix="decisions")
+    if data is not None and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            meeting = form.save()
+            services.meeting_set_attendances(meeting, form.attendance_statuses())
+            formset.instance = meeting
+            decisions = formset.save(commit=False)
+            for obj in formset.deleted_objects:
+                obj.delete()
+            position = max((d.position for d in meeting.decisions.all()), default=0)
+            for decision in decisions:
+                if not decision.pk:
+                    position += 1
+                    decision.position = position
+                decision.save()
+        messages.success(request, _("The meeting was saved."))
+        return redirect("natverk:meeting_detail", pk=meeting.pk)
+    context = {"form": form, "formset": formset, "network": network, "meeting": meeting}
+    return render(request, "natverk/meeting_form.html", context)

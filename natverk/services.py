@@ -1,0 +1,160 @@
+"""Writes and reads of the network register that span several models or touch personal data."""
+
+import datetime
+import difflib
+import unicodedata
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import AnonymisationLog, Attendance, Contact, Membership, Municipality
+
+# Names at the same organisation at least this similar (0–1, difflib ratio on normalised names)
+# are shown as possible duplicates: catches "Anna-Karin Berg" / "Anna Karin Berg" / "Ana Karin Berg".
+SIMILAR_NAME_RATIO = 0.85
+
+
+def normalise_name(name):
+    """Lower case, without accents, hyphens and extra spaces: 'Åsa  Berg-Lind' → 'asa berg lind'."""
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = text.replace("-", " ").replace(".", " ").lower()
+    return " ".join(text.split())
+
+
+def contact_find_duplicates(name, email="", organisation=None, exclude_pk=None):
+    """Contacts that are probably the same person: the same e-mail, or a similar name at the same organisation."""
+    candidates = []
+    seen = set()
+    queryset = Contact.objects.not_anonymised().select_related("organisation", "municipality")
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    if email:
+        for contact in queryset.filter(email__iexact=email.strip()):
+            candidates.append((contact, _("The same e-mail address")))
+            seen.add(contact.pk)
+    if organisation is not None and name:
+        wanted = normalise_name(name)
+        for contact in queryset.filter(organisation=organisation).exclude(pk__in=seen):
+            ratio = difflib.SequenceMatcher(None, wanted, normalise_name(contact.name)).ratio()
+            if ratio >= SIMILAR_NAME_RATIO:
+                candidates.append((contact, _("A similar name at the same organisation")))
+    return candidates
+
+
+def contact_touch(contact_ids, when=None):
+    """Record activity (a meeting, a membership) so the retention review does not list the contacts."""
+    Contact.objects.filter(pk__in=list(contact_ids)).update(last_activity_at=when or timezone.now())
+
+
+def membership_add(network, contact, role="", municipality=None, valid_from=None):
+    membership = Membership.objects.create(
+        network=network,
+        contact=contact,
+        role=role,
+        municipality=municipality,
+        valid_from=valid_from or timezone.localdate(),
+    )
+    contact_touch([contact.pk])
+    return membership
+
+
+def membership_end(membership, day=None):
+    """End a membership; it stays as history. The end date is never before the start date."""
+    day = day or timezone.localdate()
+    if membership.valid_from and day < membership.valid_from:
+        day = membership.valid_from
+    membership.valid_to = day
+    membership.save(update_fields=["valid_to"])
+    return membership
+
+
+def network_municipalities_without_representative(network, day=None):
+    """Current member municipalities that no current membership of the network represents."""
+    day = day or timezone.localdate()
+    represented = (
+        network.memberships.current(day)
+        .filter(Q(municipality__isnull=False) | Q(contact__municipality__isnull=False))
+        .values_list("municipality_id", "contact__municipality_id")
+    )
+    ids = {municipality_id or contact_municipality_id for municipality_id, contact_municipality_id in represented}
+    return Municipality.objects.members_on(day).exclude(pk__in=ids)
+
+
+@transaction.atomic
+def meeting_set_attendances(meeting, statuses):
+    """Replace the attendance list of a meeting with ``{contact_id: status}`` and record the activity."""
+    meeting.attendances.exclude(contact_id__in=statuses.keys()).delete()
+    for contact_id, status in statuses.items():
+        Attendance.objects.update_or_create(meeting=meeting, contact_id=contact_id, defaults={"status": status})
+    when = timezone.make_aware(datetime.datetime.combine(meeting.date, datetime.time(12)))
+    # Only move the activity forward: recording an old meeting must not hide a later one.
+    Contact.objects.filter(pk__in=list(statuses), last_activity_at__lt=when).update(last_activity_at=when)
+    Contact.objects.filter(pk__in=list(statuses), last_activity_at__isnull=True).update(last_activity_at=when)
+
+
+# --- Personal data (GDPR) ------------------------------------------------------------------
+
+PERSONAL_FIELDS = ("name", "title", "email", "phone", "notes")
+
+
+def _plain(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return str(value)
+    return value
+
+
+def _row(obj):
+    row = {}
+    for field in obj._meta.concrete_fields:
+        value = getattr(obj, field.name)
+        row[str(field.verbose_name)] = _plain(value)
+    return row
+
+
+def contact_extract(contact):
+    """Everything the portal holds about one contact: its own fields and every row that points at it.
+
+    The reverse relations are read from ``Contact._meta.related_objects`` so that a relation added
+    later by another part of the portal (e.g. action points owned in uppdrag) is included without
+    changing this function.
+    """
+    data = {
+        "contact": _row(contact),
+        "organisation": str(contact.organisation) if contact.organisation else None,
+        "municipality": str(contact.municipality) if contact.municipality else None,
+        "related": {},
+    }
+    for relation in Contact._meta.related_objects:
+        model = relation.related_model
+        label = f"{model._meta.app_label}.{model._meta.model_name}"
+        if relation.many_to_many:
+            accessor = relation.get_accessor_name()
+            rows = list(getattr(contact, accessor).all())
+        else:
+            rows = list(model._default_manager.filter(**{relation.field.name: contact}))
+        data["related"][label] = {
+            "title": str(model._meta.verbose_name_plural),
+            "rows": [_row(row) for row in rows],
+        }
+    return data
+
+
+@transaction.atomic
+def contact_anonymise(contact, user, reason=AnonymisationLog.Reason.REQUEST):
+    """Remove a contact's personal data; memberships and meeting history stay, pointing at the anonymous row."""
+    now = timezone.now()
+    contact.name = _("Anonymised contact #%(id)s") % {"id": contact.pk}
+    contact.title = ""
+    contact.email = ""
+    contact.phone = ""
+    contact.notes = ""
+    contact.is_active = False
+    contact.anonymised_at = now
+    contact.save()
+    contact.memberships.current().filter(valid_to__isnull=True).update(valid_to=timezone.localdate())
+    return AnonymisationLog.objects.create(contact_id_anonymised=contact.pk, performed_by=user, reason=reason)

@@ -1,0 +1,133 @@
+"""Personal data: register extract, anonymisation and the retention review."""
+
+import datetime
+import json
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from natverk.models import AnonymisationLog, Attendance, Contact, Meeting
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def history(register):
+    """Yusuf attended a meeting, convenes the network."""
+    meeting = Meeting.objects.create(network=register["network"], date=datetime.date(2025, 5, 20), place="Tumba")
+    Attendance.objects.create(meeting=meeting, contact=register["yusuf"], status=Attendance.Status.PRESENT)
+    register["network"].convenor = register["yusuf"]
+    register["network"].save()
+    return {**register, "meeting": meeting}
+
+
+def test_register_extract_as_json_holds_everything_about_the_contact(history, client_as):
+    response = client_as("strateg").get(reverse("natverk:contact_extract", args=[history["yusuf"].pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    data = json.loads(response.content)
+    assert data["contact"]["namn"] == "Yusuf Demir"
+    assert data["contact"]["e-post (arbete)"] == "yusuf.demir@exempel.se"
+    assert data["contact"]["anteckningar"] == "Föredrar möten på förmiddagen."
+    assert data["organisation"] == "SFI Botkyrka"
+    memberships = data["related"]["natverk.membership"]["rows"]
+    assert [row["roll"] for row in memberships] == ["Representant för SFI"]
+    assert data["related"]["natverk.attendance"]["rows"][0]["möte"].endswith("2025-05-20")
+    assert data["related"]["natverk.network"]["rows"][0]["namn"] == "Södertörns SFI-nätverk"
+    # Every relation pointing at Contact is in the extract, whichever part of the portal added it.
+    assert set(data["related"]) == {
+        f"{rel.related_model._meta.app_label}.{rel.related_model._meta.model_name}"
+        for rel in Contact._meta.related_objects
+    }
+
+
+def test_register_extract_as_excel_goes_through_my_exports(history, client_as, django_capture_on_commit_callbacks):
+    from openpyxl import load_workbook
+
+    from intro_sodertorn.models import ExportJob
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as("strateg").post(reverse("natverk:contact_extract", args=[history["yusuf"].pk]))
+    assert response.status_code == 302 and response.url == reverse("exports")
+    job = ExportJob.objects.get(kind="natverk.extract")
+    assert job.status == ExportJob.Status.DONE, job.error
+    workbook = load_workbook(job.file.open("rb"))
+    assert "Yusuf Demir" in [row[1] for row in workbook["Kontakt"].iter_rows(values_only=True)]
+    assert len(workbook.sheetnames) >= 3  # contact, memberships, attendances, networks convened
+
+
+def test_only_the_strategist_may_take_an_extract(history, client_as):
+    for username in ("lasare", "admin-botkyrka", "introchef-botkyrka"):
+        url = reverse("natverk:contact_extract", args=[history["yusuf"].pk])
+        assert client_as(username).get(url).status_code == 403
+        assert client_as(username).post(url).status_code == 403
+
+
+def test_anonymise_removes_personal_data_keeps_meeting_history_and_logs_the_act(history, client_as):
+    yusuf = history["yusuf"]
+    response = client_as("strateg").post(
+        reverse("natverk:contact_anonymise", args=[yusuf.pk]), {"reason": "request", "confirm": "on"}
+    )
+    assert response.status_code == 302
+    yusuf.refresh_from_db()
+    assert yusuf.name == f"Anonymiserad kontakt #{yusuf.pk}"
+    assert (yusuf.title, yusuf.email, yusuf.phone, yusuf.notes) == ("", "", "", "")
+    assert not yusuf.is_active and yusuf.anonymised_at is not None
+    # Meeting history and past membership stay, now under the anonymous name.
+    assert history["meeting"].attendances.get().contact == yusuf
+    membership = yusuf.memberships.get()
+    assert membership.valid_to == timezone.localdate()
+    log = AnonymisationLog.objects.get()
+    assert log.contact_id_anonymised == yusuf.pk and log.performed_by.username == "strateg"
+    logged = " ".join(str(value) for value in log.__dict__.values())
+    assert "Yusuf" not in logged and "demir" not in logged.lower()
+    body = client_as("lasare").get(reverse("natverk:meeting_detail", args=[history["meeting"].pk])).content.decode()
+    assert f"Anonymiserad kontakt #{yusuf.pk}" in body and "Yusuf" not in body
+
+
+def test_anonymise_needs_the_confirmation(history, client_as):
+    response = client_as("strateg").post(
+        reverse("natverk:contact_anonymise", args=[history["yusuf"].pk]), {"reason": "request"}
+    )
+    assert response.status_code == 200
+    history["yusuf"].refresh_from_db()
+    assert history["yusuf"].name == "Yusuf Demir"
+    assert not AnonymisationLog.objects.exists()
+
+
+def test_only_the_strategist_may_anonymise(history, client_as):
+    url = reverse("natverk:contact_anonymise", args=[history["yusuf"].pk])
+    response = client_as("introchef-botkyrka").post(url, {"reason": "request", "confirm": "on"})
+    assert response.status_code == 403
+    history["yusuf"].refresh_from_db()
+    assert history["yusuf"].name == "Yusuf Demir"
+
+
+def test_retention_review_lists_contacts_inactive_for_24_months(history, client_as):
+    mona, yusuf = history["mona"], history["yusuf"]
+    with time_machine.travel(datetime.datetime(2028, 1, 10, 12, tzinfo=datetime.UTC), tick=False):
+        # Mona was changed in March 2026; Yusuf attended a meeting in May 2025; Rolf is active now.
+        Contact.objects.filter(pk=history["rolf"].pk).update(last_activity_at=timezone.now())
+        Contact.objects.filter(pk=mona.pk).update(updated_at=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC))
+        Contact.objects.filter(pk=yusuf.pk).update(updated_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
+        response = client_as("strateg").get(reverse("natverk:retention_review"))
+        body = response.content.decode()
+        assert "Yusuf Demir" in body  # latest meeting 2025-05-20, more than 24 months ago
+        assert "Mona Fredriksson" not in body  # changed 2026-03-01, less than 24 months ago
+        assert "Rolf Engström" not in body
+        assert client_as("admin-botkyrka").get(reverse("natverk:retention_review")).status_code == 403
+
+
+def test_a_recent_meeting_keeps_a_contact_out_of_the_retention_review(history):
+    yusuf = history["yusuf"]
+    Contact.objects.filter(pk=yusuf.pk).update(
+        updated_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC), last_activity_at=None
+    )
+    late = Meeting.objects.create(network=history["network"], date=datetime.date(2027, 6, 1))
+    Attendance.objects.create(meeting=late, contact=yusuf)
+    with time_machine.travel(datetime.datetime(2028, 1, 10, 12, tzinfo=datetime.UTC), tick=False):
+        assert yusuf not in Contact.objects.due_for_retention_review()
+    with time_machine.travel(datetime.datetime(2029, 7, 1, 12, tzinfo=datetime.UTC), tick=False):
+        assert yusuf in Contact.objects.due_for_retention_review()
