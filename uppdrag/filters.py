@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from natverk.models import Municipality
 
@@ -25,7 +26,7 @@ class ActionPointFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=ActionPoint.Status.choices, widget=forms.SelectMultiple(attrs={"size": 5})
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActionPoint.Kind.choices)
+    kind = django_filters.ChoiceFilter(label=pgettext_lazy("action point", "Kind"), choices=ActionPoint.Kind.choices)
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("due_date", "due_date"), ("priority", "priority"), ("title", "title"), ("status", "status")),

@@ -7,6 +7,7 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from natverk.models import Contact, Municipality, Network, Organisation
 
@@ -204,7 +205,9 @@ class ReportForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     period_start = forms.DateField(label=_("Period from"), widget=DateInput())
     period_end = forms.DateField(label=_("Period to"), widget=DateInput())
-    introduction = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    introduction = forms.CharField(
+        label=pgettext_lazy("report", "Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

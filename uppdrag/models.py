@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intro_sodertorn import access
 
@@ -269,7 +270,7 @@ class ActionPoint(models.Model):
         LOW = 3, _("Low")
 
     class Kind(models.TextChoices):
-        ACTION = "action", _("Action")
+        ACTION = "action", pgettext_lazy("action point kind", "Action")
         WATCH = "watch", _("Watch item")
         INFORMATION = "information", _("Information effort")
         MEETING_FOLLOW_UP = "meeting_follow_up", _("Meeting follow-up")

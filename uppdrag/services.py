@@ -302,9 +302,9 @@ def weekly_digest_send(today=None, days_ahead=14):
         if not items:
             continue
         lines.append(f"{heading} ({len(items)})")
+        no_owner = _("no owner")
         lines += [
-            f"- {point.when_text}: {point.title} ({point.owner_name or _('no owner')}) {_link(point)}"
-            for point in items
+            f"- {point.when_text}: {point.title} ({point.owner_name or no_owner}) {_link(point)}" for point in items
         ]
         lines.append("")
     return send_reminder_once(
