@@ -1,5 +1,77 @@
-"""Home-page panels of this part of the portal (see intro_sodertorn.home)."""
+"""Home-page panels of KIS: what to report, what to approve, and one key figure for the manager."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intro_sodertorn import access
+from intro_sodertorn.home import Panel
+from natverk.models import Municipality
+
+from . import dashboards, services
+from .models import Period, Report
 
 
 def panels(request):
-    return []
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    today = timezone.localdate()
+    result = []
+    reporter_ids = access.stat_reporter_municipality_ids(user)
+    if reporter_ids:
+        open_periods = list(Period.objects.filter(status=Period.Status.OPEN).order_by("year", "half"))
+        reports = {(r.municipality_id, r.period_id): r for r in Report.objects.filter(municipality_id__in=reporter_ids)}
+        items = []
+        for municipality in Municipality.objects.filter(pk__in=reporter_ids):
+            for period in open_periods:
+                report = reports.get((municipality.pk, period.pk))
+                if report and report.status in (Report.Status.SUBMITTED, Report.Status.APPROVED):
+                    continue
+                items.append(
+                    {
+                        "municipality": municipality,
+                        "period": period,
+                        "report": report,
+                        "overdue": period.deadline < today,
+                    }
+                )
+        if items:
+            overdue = any(item["overdue"] for item in items)
+            result.append(
+                Panel(
+                    _("KIS reports to submit"), "statistik/home_panel.html", {"to_report": items}, 10 if overdue else 30
+                )
+            )
+    if access.is_stat_admin(user):
+        waiting = list(Report.objects.filter(status=Report.Status.SUBMITTED).select_related("municipality", "period"))
+        late = [
+            {"municipality": municipality, "period": period}
+            for period in Period.objects.filter(status=Period.Status.OPEN, deadline__lt=today)
+            for municipality in services.late_municipalities(period)
+        ]
+        result.append(
+            Panel(_("KIS: approve and follow up"), "statistik/home_panel.html", {"waiting": waiting, "late": late}, 20)
+        )
+    manager_ids = access.intro_manager_municipality_ids(user)
+    if manager_ids:
+        figures = []
+        indicators = dashboards.key_indicators()
+        indicator = next((i for i in indicators if i.code == "AVS_ANDEL"), indicators[0] if indicators else None)
+        latest = Period.objects.filter(reports__status=Report.Status.APPROVED).order_by("-year", "-half").first()
+        if indicator and latest:
+            grid = dashboards.load_grid(user, [latest], [indicator.code])
+            members = [m for m in dashboards.members([latest]) if dashboards._is_member(m, latest)]
+            region = dashboards.mean([grid.cell(m.pk, latest.pk, indicator.code, "T") for m in members])
+            for municipality in Municipality.objects.filter(pk__in=manager_ids):
+                figures.append(
+                    {
+                        "municipality": municipality,
+                        "indicator": indicator,
+                        "period": latest,
+                        "cell": grid.cell(municipality.pk, latest.pk, indicator.code, "T"),
+                        "region": dashboards.Cell(region),
+                    }
+                )
+        if figures:
+            result.append(Panel(_("KIS: your municipality"), "statistik/home_panel.html", {"key_figures": figures}, 40))
+    return result

@@ -6,4 +6,18 @@ app_name = "statistik"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("oversikt/", views.overview, name="overview"),
+    path("perioder/", views.periods, name="periods"),
+    path("katalog/", views.catalogue, name="catalogue"),
+    path("katalog/<int:pk>/", views.indicator_edit, name="indicator_edit"),
+    path("rapport/<int:municipality_pk>/<int:period_pk>/", views.report_start, name="report_start"),
+    path("rapporter/<int:pk>/", views.report_detail, name="report"),
+    path("rapporter/<int:pk>/granska/", views.report_review, name="report_review"),
+    path("rapporter/<int:pk>/oppna/", views.report_reopen, name="report_reopen"),
+    path("rapporter/<int:pk>/mall.xlsx", views.report_template, name="report_template"),
+    path("rapporter/<int:pk>/ladda-upp/", views.report_upload, name="report_upload"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/indikator/<str:code>/", views.dashboard_indicator, name="dashboard_indicator"),
+    path("dashboard/kommun/<int:pk>/", views.dashboard_municipality, name="dashboard_municipality"),
+    path("export/<str:kind>/", views.export, name="export"),
 ]

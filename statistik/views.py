@@ -1,7 +1,346 @@
+"""Views of KIS: reporting, review, the catalogue, Excel and the dashboards."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from intro_sodertorn import access
+from intro_sodertorn.exports import export_start
+from intro_sodertorn.xlsx import XLSX_CONTENT_TYPE
+from natverk.models import Municipality
+
+from . import dashboards, services
+from .calc import values_validate, visible_cells
+from .excel import template_build, upload_read
+from .forms import FilterForm, IndicatorForm, PeriodForm, ReopenForm, ReturnForm, UploadForm
+from .grid import report_grid
+from .models import KEY_LABELS, CatalogueVersion, Indicator, Period, Report
+
+EXPORT_KINDS = {
+    "statistik.overview": "dashboard",
+    "statistik.series": "dashboard_indicator",
+    "statistik.comparison": "dashboard_indicator",
+    "statistik.municipality": "dashboard_municipality",
+    "statistik.status": "overview",
+}
+
+
+def get_report_for_user(request, pk, write=False):
+    """The report if the user may see it (404 otherwise); with write, 403 unless they may fill it in."""
+    report = get_object_or_404(
+        Report.objects.visible_to(request.user).select_related("municipality", "period", "version"), pk=pk
+    )
+    if write and not Report.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return report
 
 
 @login_required
+@require_GET
 def index(request):
-    return render(request, "not_built.html", {"part": request.resolver_match.app_name})
+    user = request.user
+    editable = Report.objects.editable_by(user).select_related("municipality", "period")
+    own_ids = access.stat_reporter_municipality_ids(user)
+    open_periods = list(Period.objects.filter(status=Period.Status.OPEN).order_by("-year", "-half"))
+    to_report = []
+    for municipality in Municipality.objects.filter(pk__in=own_ids):
+        for period in open_periods:
+            report = next(
+                (r for r in editable if r.municipality_id == municipality.pk and r.period_id == period.pk), None
+            )
+            to_report.append({"municipality": municipality, "period": period, "report": report})
+    waiting = []
+    if access.is_stat_admin(user):
+        waiting = Report.objects.filter(status=Report.Status.SUBMITTED).select_related("municipality", "period")
+    context = {
+        "to_report": to_report,
+        "waiting": waiting,
+        "is_stat_admin": access.is_stat_admin(user),
+        "manager_municipalities": Municipality.objects.filter(pk__in=access.intro_manager_municipality_ids(user)),
+    }
+    return render(request, "statistik/index.html", context)
+
+
+@login_required
+@require_GET
+def overview(request):
+    """Which municipality has reported which period (status only: no figures)."""
+    periods = list(Period.objects.order_by("year", "half"))
+    reports = {
+        (r.municipality_id, r.period_id): r
+        for r in Report.objects.filter(period__in=periods).only("pk", "municipality_id", "period_id", "status")
+    }
+    visible = set(Report.objects.visible_to(request.user).values_list("pk", flat=True))
+    rows = []
+    for municipality in dashboards.members(periods):
+        cells = []
+        for period in periods:
+            report = reports.get((municipality.pk, period.pk))
+            member = dashboards._is_member(municipality, period)
+            late = (
+                member
+                and period.deadline < timezone.localdate()
+                and (report is None or report.status in (Report.Status.DRAFT, Report.Status.RETURNED))
+            )
+            cells.append({"report": report, "member": member, "late": late, "link": report and report.pk in visible})
+        rows.append({"municipality": municipality, "cells": cells})
+    return render(request, "statistik/overview.html", {"periods": periods, "rows": rows})
+
+
+@login_required
+@require_GET
+def report_start(request, municipality_pk, period_pk):
+    """Open (creating if needed) a municipality's report for a period."""
+    municipality = get_object_or_404(Municipality, pk=municipality_pk)
+    period = get_object_or_404(Period, pk=period_pk)
+    report = Report.objects.visible_to(request.user).filter(municipality=municipality, period=period).first()
+    if report is None:
+        if municipality.pk not in access.stat_reporter_municipality_ids(request.user) or not period.is_open:
+            raise Http404
+        try:
+            report = services.report_get_or_create(municipality, period)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("statistik:index")
+    return redirect("statistik:report", pk=report.pk)
+
+
+def _report_context(request, report, raw=None, errors=None, upload_errors=None):
+    indicators = services.report_indicators(report)
+    typed = services.report_typed_values(report)
+    cells = visible_cells(request.user, report.municipality_id, indicators, typed)
+    can_edit = (
+        report.is_editable_status
+        and report.period.is_open
+        and Report.objects.editable_by(request.user).filter(pk=report.pk).exists()
+    )
+    errors = errors or {}
+    return {
+        "report": report,
+        "grid": report_grid(indicators, cells, raw, errors, can_edit),
+        "errors": errors,
+        "error_list": [
+            {"id": f"id_v-{code}-{key}", "message": message, "label": f"{_name(indicators, code)}, {KEY_LABELS[key]}"}
+            for (code, key), message in errors.items()
+        ],
+        "upload_errors": upload_errors or [],
+        "can_edit": can_edit,
+        "is_stat_admin": access.is_stat_admin(request.user),
+        "events": report.events.select_related("user")[:20],
+        "return_form": ReturnForm(),
+        "reopen_form": ReopenForm(),
+        "upload_form": UploadForm(),
+    }
+
+
+def _name(indicators, code):
+    return next((i.name for i in indicators if i.code == code), code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request, pk):
+    report = get_report_for_user(request, pk, write=request.method == "POST")
+    if request.method == "GET":
+        return render(request, "statistik/report.html", _report_context(request, report))
+    if report.is_locked:
+        messages.error(request, _("The report is approved and locked. Ask the region to reopen it."))
+        return redirect("statistik:report", pk=report.pk)
+    indicators = services.report_indicators(report)
+    raw = {(i.code, key): request.POST.get(f"v-{i.code}-{key}", "") for i in indicators for key in i.keys}
+    cleaned, errors = values_validate(indicators, raw)
+    if errors:
+        messages.error(request, _("Nothing was saved. Correct the figures marked below."))
+        context = _report_context(request, report, raw=raw, errors=errors)
+        return render(request, "statistik/report.html", context, status=400)
+    try:
+        services.report_values_save(report, request.user, cleaned)
+        if "submit" in request.POST:
+            services.report_submit(report, request.user)
+            messages.success(request, _("The report is submitted to the region."))
+        else:
+            messages.success(request, _("The draft is saved."))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("statistik:report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_review(request, pk):
+    report = get_report_for_user(request, pk)
+    if not access.is_stat_admin(request.user):
+        raise PermissionDenied
+    try:
+        if "approve" in request.POST:
+            services.report_approve(report, request.user)
+            messages.success(request, _("The report is approved and locked."))
+        else:
+            form = ReturnForm(request.POST)
+            services.report_return(report, request.user, form.data.get("comment", ""))
+            messages.success(request, _("The report is returned to the municipality."))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("statistik:report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_reopen(request, pk):
+    report = get_report_for_user(request, pk)
+    if not access.is_stat_admin(request.user):
+        raise PermissionDenied
+    try:
+        services.report_reopen(report, request.user, request.POST.get("reason", ""))
+        messages.success(request, _("The report is reopened for correction."))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("statistik:report", pk=report.pk)
+
+
+@login_required
+@require_GET
+def report_template(request, pk):
+    report = get_report_for_user(request, pk)
+    indicators = services.report_indicators(report)
+    writer = template_build(report, indicators, services.report_typed_values(report))
+    response = HttpResponse(writer.to_bytes(), content_type=XLSX_CONTENT_TYPE)
+    filename = f"kis-{report.municipality.code}-{report.period}.xlsx".replace(" ", "-")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def report_upload(request, pk):
+    report = get_report_for_user(request, pk, write=True)
+    if not report.is_editable_status or not report.period.is_open:
+        messages.error(request, _("The report cannot be changed now."))
+        return redirect("statistik:report", pk=report.pk)
+    indicators = services.report_indicators(report)
+    cleaned, errors = upload_read(request.FILES.get("file"), indicators)
+    if errors:
+        messages.error(request, _("Nothing was saved from the file. Correct it and upload it again."))
+        return render(
+            request, "statistik/report.html", _report_context(request, report, upload_errors=errors), status=400
+        )
+    changed = services.report_values_save(report, request.user, cleaned, action="uploaded")
+    messages.success(request, _("The file is read: %(count)s figures changed.") % {"count": changed})
+    return redirect("statistik:report", pk=report.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def periods(request):
+    if not access.is_stat_admin(request.user):
+        raise PermissionDenied
+    form = PeriodForm(request.POST or None)
+    if request.method == "POST" and "status" in request.POST and "period" in request.POST:
+        period = get_object_or_404(Period, pk=request.POST["period"])
+        services.period_set_status(period, request.user, request.POST["status"] == "open" and "open" or "closed")
+        messages.success(
+            request,
+            _("The period %(period)s is now %(status)s.")
+            % {"period": period, "status": period.get_status_display().lower()},
+        )
+        return redirect("statistik:periods")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The period is added."))
+        return redirect("statistik:periods")
+    items = Period.objects.annotate(
+        done=Count("reports", filter=Q(reports__status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED]))
+    ).order_by("-year", "-half")
+    return render(request, "statistik/periods.html", {"form": form, "periods": items})
+
+
+@login_required
+@require_GET
+def catalogue(request):
+    versions = CatalogueVersion.objects.prefetch_related("indicators__form")
+    return render(
+        request, "statistik/catalogue.html", {"versions": versions, "is_stat_admin": access.is_stat_admin(request.user)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request, pk):
+    indicator = get_object_or_404(Indicator.objects.select_related("version", "form"), pk=pk)
+    if not access.is_stat_admin(request.user):
+        raise PermissionDenied
+    form = IndicatorForm(request.POST or None, instance=Indicator.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        data = {field: form.cleaned_data[field] for field in form.fields if field != "reason"}
+        services.indicator_update(indicator, request.user, data, form.cleaned_data["reason"])
+        messages.success(request, _("The definition is saved. The change is in the history."))
+        return redirect("statistik:indicator_edit", pk=indicator.pk)
+    history = indicator.changes.select_related("user")
+    return render(request, "statistik/indicator_edit.html", {"form": form, "indicator": indicator, "history": history})
+
+
+# --- Dashboards -------------------------------------------------------------------------
+
+
+def _filters(request):
+    form = FilterForm(request.GET or None)
+    return form, dashboards.filters_from(request.GET)
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    form, filters = _filters(request)
+    overview = dashboards.region_overview(request.user, filters)
+    context = {"form": form, "overview": overview, "filters": filters, "query": request.GET.urlencode()}
+    return render(request, "statistik/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard_indicator(request, code):
+    from .presenters import indicator_page
+
+    form, filters = _filters(request)
+    indicator = dashboards.latest_indicator(code)
+    if indicator is None:
+        raise Http404
+    context = indicator_page(request.user, indicator, filters, request.GET.get("period"))
+    context |= {"form": form, "filters": filters, "query": request.GET.urlencode()}
+    return render(request, "statistik/dashboard_indicator.html", context)
+
+
+@login_required
+@require_GET
+def dashboard_municipality(request, pk):
+    from .presenters import municipality_page
+
+    municipality = get_object_or_404(Municipality, pk=pk)
+    form, filters = _filters(request)
+    context = municipality_page(request.user, municipality, filters)
+    context |= {"form": form, "filters": filters, "query": request.GET.urlencode()}
+    return render(request, "statistik/dashboard_municipality.html", context)
+
+
+@login_required
+@require_POST
+def export(request, kind):
+    """Start an Excel export of a dashboard table with the filters on the page."""
+    from .exports import export_title
+
+    if kind not in EXPORT_KINDS:
+        raise Http404
+    params = {
+        key: request.POST.get(key, "")
+        for key in ("year_from", "year_to", "sex", "age", "code", "period", "municipality")
+    }
+    params["language"] = request.LANGUAGE_CODE
+    export_start(request.user, kind, export_title(kind, params), params)
+    messages.success(request, _("The export is being made. You find it here when it is ready."))
+    return redirect("exports")

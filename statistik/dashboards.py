@@ -1,0 +1,240 @@
+"""Read side of the dashboards: approved figures as a viewer may see them, in a fixed number of queries.
+
+Pages and exports both call these functions with the asking user, so both suppress the same way
+(through ``calc.visible_cells``). The number of queries does not depend on the number of periods
+or municipalities: every function loads reports, indicators and values in one query each.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from natverk.models import Municipality
+
+from .calc import Cell, formula_codes, visible_cells
+from .models import TOTAL, CatalogueVersion, Indicator, Period, Report, Value
+
+
+@dataclass
+class Filters:
+    year_from: int | None = None
+    year_to: int | None = None
+    sex: str = TOTAL
+    age: str = TOTAL
+
+    def key_for(self, indicator):
+        if indicator.breakdown == Indicator.Breakdown.SEX and self.sex in indicator.keys:
+            return self.sex
+        if indicator.breakdown == Indicator.Breakdown.AGE and self.age in indicator.keys:
+            return self.age
+        return TOTAL
+
+    def as_params(self):
+        return {"year_from": self.year_from, "year_to": self.year_to, "sex": self.sex, "age": self.age}
+
+
+def filters_from(data):
+    """Filters from a query string or saved export parameters; bad values fall back to defaults."""
+
+    def year(name):
+        try:
+            value = int(data.get(name) or 0)
+        except (TypeError, ValueError):
+            return None
+        return value if 1900 < value < 2200 else None
+
+    sex = data.get("sex") if data.get("sex") in ("K", "M", TOTAL) else TOTAL
+    age = data.get("age") if data.get("age") in ("a0_15", "a16_19", "a20_64", "a65", TOTAL) else TOTAL
+    return Filters(year("year_from"), year("year_to"), sex, age)
+
+
+def periods_in_range(filters):
+    periods = Period.objects.all()
+    if filters.year_from:
+        periods = periods.filter(year__gte=filters.year_from)
+    if filters.year_to:
+        periods = periods.filter(year__lte=filters.year_to)
+    return list(periods.order_by("year", "half"))
+
+
+def latest_indicator(code):
+    """The current definition of an indicator (from the newest catalogue version that has it)."""
+    return Indicator.objects.filter(code=code).select_related("form", "version").order_by("-version__number").first()
+
+
+def key_indicators():
+    version = CatalogueVersion.objects.order_by("-number").first()
+    if version is None:
+        return []
+    return list(version.indicators.filter(is_key=True).select_related("form").order_by("form__order", "order"))
+
+
+def _needed_codes(indicators_by_code, codes):
+    """The codes plus every code their formulas use, recursively."""
+    needed, queue = set(), list(codes)
+    while queue:
+        code = queue.pop()
+        if code in needed:
+            continue
+        needed.add(code)
+        indicator = indicators_by_code.get(code)
+        if indicator is not None and indicator.formula:
+            queue.extend(formula_codes(indicator.formula))
+    return needed
+
+
+@dataclass
+class Grid:
+    """Visible figures of approved reports: cells[(municipality_id, period_id)][(code, key)] -> Cell."""
+
+    cells: dict = field(default_factory=dict)
+    reported: dict = field(default_factory=lambda: defaultdict(set))  # period_id -> municipality ids
+
+    def cell(self, municipality_id, period_id, code, key):
+        report = self.cells.get((municipality_id, period_id))
+        if report is None:
+            return Cell(None)
+        return report.get((code, key), Cell(None))
+
+
+def load_grid(user, periods, codes):
+    """Approved figures for the periods and codes, as ``user`` may see them. Three queries."""
+    grid = Grid()
+    reports = list(
+        Report.objects.reported()
+        .filter(period__in=[period.pk for period in periods])
+        .values_list("pk", "municipality_id", "period_id", "version_id")
+    )
+    if not reports:
+        return grid
+    by_version = defaultdict(list)
+    for indicator in Indicator.objects.filter(version_id__in={r[3] for r in reports}).order_by("order"):
+        by_version[indicator.version_id].append(indicator)
+    needed = set()
+    for indicators in by_version.values():
+        needed |= _needed_codes({indicator.code: indicator for indicator in indicators}, codes)
+    typed = defaultdict(dict)
+    rows = Value.objects.filter(report_id__in=[r[0] for r in reports], indicator__code__in=needed).values_list(
+        "report_id", "indicator__code", "key", "value"
+    )
+    for report_id, code, key, value in rows:
+        typed[report_id][(code, key)] = value
+    for report_id, municipality_id, period_id, version_id in reports:
+        indicators = [indicator for indicator in by_version[version_id] if indicator.code in needed]
+        grid.cells[(municipality_id, period_id)] = visible_cells(user, municipality_id, indicators, typed[report_id])
+        grid.reported[period_id].add(municipality_id)
+    return grid
+
+
+def mean(cells):
+    """Unweighted mean of the figures the viewer can see (suppressed ones never enter it)."""
+    values = [cell.shown for cell in cells if cell.shown is not None]
+    if not values:
+        return None
+    return (sum(values) / len(values)).quantize(Decimal("0.1"))
+
+
+def members(periods):
+    if not periods:
+        return []
+    start = min(period.start for period in periods)
+    end = max(period.end for period in periods)
+    return list(Municipality.objects.members_during(start, end).order_by("name"))
+
+
+def _is_member(municipality, period):
+    return municipality.member_from <= period.end and (
+        municipality.member_to is None or municipality.member_to >= period.start
+    )
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list
+    municipality: object = None
+
+
+def indicator_series(user, indicator, periods, filters):
+    """Time series of one indicator per municipality, with the region's mean and n of N per period."""
+    key = filters.key_for(indicator)
+    grid = load_grid(user, periods, [indicator.code])
+    municipalities = members(periods)
+    rows = [
+        Row(m.name, [grid.cell(m.pk, p.pk, indicator.code, key) for p in periods], municipality=m)
+        for m in municipalities
+    ]
+    region = [Cell(mean([row.cells[index] for row in rows])) for index in range(len(periods))]
+    counts = [(len(grid.reported[p.pk]), sum(1 for m in municipalities if _is_member(m, p))) for p in periods]
+    return {"rows": rows, "region": region, "counts": counts, "key": key}
+
+
+def sort_comparison(rows):
+    """Visible figures from highest to lowest; suppressed and missing after, by name only.
+
+    Sorting never uses a suppressed value, so the order does not reveal it.
+    """
+    shown = sorted((row for row in rows if row.cells[0].shown is not None), key=lambda r: (-r.cells[0].shown, r.label))
+    rest = sorted((row for row in rows if row.cells[0].shown is None), key=lambda r: (r.cells[0].state, r.label))
+    return shown + rest
+
+
+def indicator_comparison(user, indicator, period, filters):
+    """All member municipalities for one period, sorted, with the region's mean and n of N."""
+    key = filters.key_for(indicator)
+    grid = load_grid(user, [period], [indicator.code])
+    municipalities = [m for m in members([period]) if _is_member(m, period)]
+    rows = [Row(m.name, [grid.cell(m.pk, period.pk, indicator.code, key)], municipality=m) for m in municipalities]
+    return {
+        "rows": sort_comparison(rows),
+        "mean": mean([row.cells[0] for row in rows]),
+        "reported": len(grid.reported[period.pk]),
+        "members": len(municipalities),
+        "key": key,
+    }
+
+
+def region_overview(user, filters):
+    """The latest period with approved reports: key figures as the region's mean, and change from a year before."""
+    latest_id = (
+        Report.objects.reported().order_by("-period__year", "-period__half").values_list("period_id", flat=True).first()
+    )
+    if latest_id is None:
+        return None
+    latest = Period.objects.get(pk=latest_id)
+    previous = Period.objects.filter(year=latest.year - 1, half=latest.half).first()
+    periods = [p for p in (previous, latest) if p]
+    indicators = key_indicators()
+    grid = load_grid(user, periods, [i.code for i in indicators])
+    municipalities = [m for m in members([latest]) if _is_member(m, latest)]
+    figures = []
+    for indicator in indicators:
+        key = filters.key_for(indicator)
+        now = mean([grid.cell(m.pk, latest.pk, indicator.code, key) for m in municipalities])
+        before = mean([grid.cell(m.pk, previous.pk, indicator.code, key) for m in municipalities]) if previous else None
+        change = now - before if now is not None and before is not None else None
+        figures.append({"indicator": indicator, "key": key, "now": Cell(now), "before": Cell(before), "change": change})
+    return {
+        "latest": latest,
+        "previous": previous,
+        "figures": figures,
+        "reported": len(grid.reported[latest.pk]),
+        "members": len(municipalities),
+    }
+
+
+def municipality_profile(user, municipality, periods, filters):
+    """Each key figure of one municipality per period, beside the region's mean."""
+    indicators = key_indicators()
+    grid = load_grid(user, periods, [i.code for i in indicators])
+    municipalities = members(periods)
+    profile = []
+    for indicator in indicators:
+        key = filters.key_for(indicator)
+        own = [grid.cell(municipality.pk, p.pk, indicator.code, key) for p in periods]
+        region = [
+            Cell(mean([grid.cell(m.pk, p.pk, indicator.code, key) for m in municipalities if _is_member(m, p)]))
+            for p in periods
+        ]
+        profile.append({"indicator": indicator, "key": key, "own": own, "region": region})
+    return profile

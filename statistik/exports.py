@@ -1,0 +1,148 @@
+"""Excel exports of the dashboard tables, through the portal's export framework.
+
+Each builder runs as the asking user (``job.user``) and uses the same dashboard functions as the
+pages, so small counts are suppressed exactly as on screen.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intro_sodertorn.exports import register_export
+from natverk.models import Municipality
+
+from . import dashboards
+from .models import KEY_LABELS, Period, Report
+
+
+def _value(cell):
+    """A number when it may be shown; otherwise the sign the pages use ("–" missing, "<5" suppressed)."""
+    return float(cell.shown) if cell.shown is not None else cell.display()
+
+
+def _preamble(title, params, filters):
+    return [
+        title,
+        _("Parameters: years %(start)s–%(end)s, sex %(sex)s, age %(age)s")
+        % {
+            "start": filters.year_from or "…",
+            "end": filters.year_to or "…",
+            "sex": KEY_LABELS[filters.sex],
+            "age": KEY_LABELS[filters.age],
+        },
+        _("Exported %(date)s. “–” missing, “<5” suppressed (fewer than 5 persons).")
+        % {"date": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
+    ]
+
+
+def export_title(kind, params):
+    titles = {
+        "statistik.overview": _("KIS region overview"),
+        "statistik.series": _("KIS time series %(code)s"),
+        "statistik.comparison": _("KIS comparison %(code)s"),
+        "statistik.municipality": _("KIS municipality profile"),
+        "statistik.status": _("KIS reporting status"),
+    }
+    return titles[kind] % {"code": params.get("code", "")}
+
+
+@register_export("statistik.overview")
+def build_overview(job, writer, progress):
+    filters = dashboards.filters_from(job.params)
+    overview = dashboards.region_overview(job.user, filters)
+    sheet = writer.add_sheet(
+        _("Overview"),
+        header=[_("Code"), _("Indicator"), _("Breakdown"), _("Latest"), _("Year before"), _("Change"), _("Unit")],
+        preamble=_preamble(job.title, job.params, filters),
+    )
+    if overview:
+        for figure in overview["figures"]:
+            indicator = figure["indicator"]
+            sheet.append(
+                [
+                    indicator.code,
+                    indicator.name,
+                    str(KEY_LABELS[figure["key"]]),
+                    _value(figure["now"]),
+                    _value(figure["before"]),
+                    float(figure["change"]) if figure["change"] is not None else "–",
+                    indicator.get_unit_display(),
+                ]
+            )
+    return "kis-oversikt.xlsx"
+
+
+@register_export("statistik.series")
+def build_series(job, writer, progress):
+    filters = dashboards.filters_from(job.params)
+    indicator = dashboards.latest_indicator(job.params.get("code"))
+    periods = dashboards.periods_in_range(filters)
+    series = dashboards.indicator_series(job.user, indicator, periods, filters)
+    sheet = writer.add_sheet(
+        indicator.code,
+        header=[_("Municipality")] + [str(p) for p in periods],
+        preamble=_preamble(f"{job.title}: {indicator.name} ({KEY_LABELS[series['key']]})", job.params, filters),
+    )
+    for row in series["rows"]:
+        sheet.append([row.label] + [_value(cell) for cell in row.cells])
+    sheet.append([_("Region mean")] + [_value(cell) for cell in series["region"]])
+    return f"kis-{indicator.code.lower()}-tidsserie.xlsx"
+
+
+@register_export("statistik.comparison")
+def build_comparison(job, writer, progress):
+    filters = dashboards.filters_from(job.params)
+    indicator = dashboards.latest_indicator(job.params.get("code"))
+    period = Period.objects.get(pk=job.params.get("period"))
+    comparison = dashboards.indicator_comparison(job.user, indicator, period, filters)
+    sheet = writer.add_sheet(
+        f"{indicator.code} {period}",
+        header=[_("Municipality"), str(period)],
+        preamble=_preamble(
+            f"{job.title}: {indicator.name} {period} ({KEY_LABELS[comparison['key']]})", job.params, filters
+        )
+        + [_("%(reported)s of %(members)s have reported") % comparison],
+    )
+    for row in comparison["rows"]:
+        sheet.append([row.label, _value(row.cells[0])])
+    sheet.append([_("Region mean"), float(comparison["mean"]) if comparison["mean"] is not None else "–"])
+    return f"kis-{indicator.code.lower()}-{period}.xlsx".replace(" ", "-")
+
+
+@register_export("statistik.municipality")
+def build_municipality(job, writer, progress):
+    filters = dashboards.filters_from(job.params)
+    municipality = Municipality.objects.get(pk=job.params.get("municipality"))
+    periods = dashboards.periods_in_range(filters)
+    profile = dashboards.municipality_profile(job.user, municipality, periods, filters)
+    sheet = writer.add_sheet(
+        municipality.name,
+        header=[_("Code"), _("Indicator"), _("Series")] + [str(p) for p in periods],
+        preamble=_preamble(f"{job.title}: {municipality.name}", job.params, filters),
+    )
+    for item in profile:
+        indicator = item["indicator"]
+        sheet.append([indicator.code, indicator.name, municipality.name] + [_value(c) for c in item["own"]])
+        sheet.append([indicator.code, indicator.name, _("Region mean")] + [_value(c) for c in item["region"]])
+    return f"kis-{municipality.code}.xlsx"
+
+
+@register_export("statistik.status")
+def build_status(job, writer, progress):
+    periods = list(Period.objects.order_by("year", "half"))
+    statuses = {(r.municipality_id, r.period_id): r.get_status_display() for r in Report.objects.all()}
+    sheet = writer.add_sheet(
+        _("Reporting status"),
+        header=[_("Municipality")] + [str(p) for p in periods],
+        preamble=[job.title, _("Exported %(date)s.") % {"date": timezone.localtime().strftime("%Y-%m-%d %H:%M")}],
+    )
+    for municipality in dashboards.members(periods):
+        sheet.append(
+            [municipality.name]
+            + [
+                statuses.get(
+                    (municipality.pk, p.pk), _("Not started") if dashboards._is_member(municipality, p) else ""
+                )
+                for p in periods
+            ]
+        )
+    return "kis-rapporteringsstatus.xlsx"

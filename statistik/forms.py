@@ -1,0 +1,134 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .calc import formula_check
+from .models import Indicator, Period
+
+SEX_CHOICES = [("T", _("Total")), ("K", _("Women")), ("M", _("Men"))]
+AGE_CHOICES = [
+    ("T", _("All ages")),
+    ("a0_15", _("0–15 years")),
+    ("a16_19", _("16–19 years")),
+    ("a20_64", _("20–64 years")),
+    ("a65", _("65+ years")),
+]
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What needs to be corrected"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field("comment"))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the report is reopened"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field("reason"))
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Filled-in Excel template (.xlsx)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field("file", accept=".xlsx"))
+
+
+class PeriodForm(forms.ModelForm):
+    class Meta:
+        model = Period
+        fields = ["year", "half", "deadline", "status"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Div(
+                Div("year", css_class="col-6 col-md-2"),
+                Div("half", css_class="col-6 col-md-3"),
+                Div("deadline", css_class="col-6 col-md-3"),
+                Div("status", css_class="col-6 col-md-2"),
+                css_class="row",
+            ),
+            Submit("save", _("Add period")),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        year, half = cleaned.get("year"), cleaned.get("half")
+        if year and Period.objects.filter(year=year, half=half).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("That period already exists."))
+        return cleaned
+
+
+class IndicatorForm(forms.ModelForm):
+    reason = forms.CharField(
+        label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["name", "name_en", "definition", "source", "unit", "formula", "is_key"]
+        widgets = {"definition": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.kind == Indicator.Kind.TYPED:
+            del self.fields["formula"]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            *[name for name in self.fields if name != "reason"], "reason", Submit("save", _("Save definition"))
+        )
+
+    def clean_formula(self):
+        formula = self.cleaned_data["formula"]
+        try:
+            formula_check(formula)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        codes = set(self.instance.version.indicators.values_list("code", flat=True))
+        from .calc import formula_codes
+
+        unknown = [code for code in formula_codes(formula) if code not in codes]
+        if unknown:
+            raise forms.ValidationError(_("Unknown codes: %(codes)s") % {"codes": ", ".join(unknown)})
+        return formula
+
+
+class FilterForm(forms.Form):
+    year_from = forms.IntegerField(label=_("From year"), required=False, min_value=1900, max_value=2200)
+    year_to = forms.IntegerField(label=_("To year"), required=False, min_value=1900, max_value=2200)
+    sex = forms.ChoiceField(label=_("Sex"), choices=SEX_CHOICES, required=False)
+    age = forms.ChoiceField(label=_("Age band"), choices=AGE_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Div(
+                Div("year_from", css_class="col-6 col-md-2"),
+                Div("year_to", css_class="col-6 col-md-2"),
+                Div("sex", css_class="col-6 col-md-3"),
+                Div("age", css_class="col-6 col-md-3"),
+                Div(Submit("filter", _("Show"), css_class="mt-md-4"), css_class="col-12 col-md-2"),
+                css_class="row align-items-end",
+            )
+        )

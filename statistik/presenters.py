@@ -1,0 +1,117 @@
+"""Page contexts of the indicator and municipality dashboards: data tables, charts and summaries."""
+
+from django.utils.translation import gettext as _
+
+from . import dashboards
+from .calc import Cell
+from .charts import bar_chart, line_chart
+from .models import KEY_LABELS, Period
+
+
+def _points(cells):
+    return [float(cell.shown) if cell.shown is not None else None for cell in cells]
+
+
+def _fmt(value):
+    return Cell(value).display()
+
+
+def breakdown_label(key):
+    return KEY_LABELS[key]
+
+
+def indicator_page(user, indicator, filters, period_id=None):
+    periods = dashboards.periods_in_range(filters)
+    labels = [str(period) for period in periods]
+    series = dashboards.indicator_series(user, indicator, periods, filters)
+    key_label = breakdown_label(series["key"])
+    lines = [(row.label, _points(row.cells)) for row in series["rows"]]
+    lines.append((_("Region mean"), _points(series["region"])))
+    first = next((c.shown for c in series["region"] if c.shown is not None), None)
+    last = next((c.shown for c in reversed(series["region"]) if c.shown is not None), None)
+    if periods and first is not None and last is not None:
+        summary = _(
+            "%(name)s (%(key)s) per municipality %(start)s–%(end)s; the region's mean went from %(first)s to %(last)s."
+        ) % {
+            "name": indicator.name,
+            "key": key_label,
+            "start": labels[0],
+            "end": labels[-1],
+            "first": _fmt(first),
+            "last": _fmt(last),
+        }
+    else:
+        summary = _("%(name)s: no approved figures in the chosen periods.") % {"name": indicator.name}
+    series_chart = line_chart("series", indicator.name, summary, labels, lines) if periods else ""
+
+    period = next((p for p in periods if str(p.pk) == str(period_id)), None) or (periods[-1] if periods else None)
+    comparison = comparison_chart = comparison_summary = None
+    if period:
+        comparison = dashboards.indicator_comparison(user, indicator, period, filters)
+        rows = comparison["rows"]
+        top = rows[0] if rows and rows[0].cells[0].shown is not None else None
+        comparison_summary = _(
+            "%(name)s %(period)s: %(reported)s of %(members)s municipalities have reported; "
+            "the region's unweighted mean is %(mean)s%(top)s."
+        ) % {
+            "name": indicator.name,
+            "period": period,
+            "reported": comparison["reported"],
+            "members": comparison["members"],
+            "mean": _fmt(comparison["mean"]),
+            "top": (_(", highest %(name)s with %(value)s") % {"name": top.label, "value": top.cells[0].display()})
+            if top
+            else "",
+        }
+        comparison_chart = bar_chart(
+            "comparison",
+            f"{indicator.name} {period}",
+            comparison_summary,
+            [(row.label, row.cells[0]) for row in rows],
+            mean=comparison["mean"],
+        )
+    return {
+        "indicator": indicator,
+        "periods": periods,
+        "series": series,
+        "key_label": key_label,
+        "series_summary": summary,
+        "series_chart": series_chart,
+        "period": period,
+        "comparison": comparison,
+        "comparison_chart": comparison_chart,
+        "comparison_summary": comparison_summary,
+        "all_periods": Period.objects.order_by("year", "half"),
+        "has_suppressed": any(c.suppressed for row in series["rows"] for c in row.cells),
+    }
+
+
+def municipality_page(user, municipality, filters):
+    periods = dashboards.periods_in_range(filters)
+    labels = [str(period) for period in periods]
+    profile = dashboards.municipality_profile(user, municipality, periods, filters)
+    for item in profile:
+        indicator = item["indicator"]
+        own_last = next((c for c in reversed(item["own"]) if c.value is not None or c.suppressed), None)
+        region_last = next((c for c in reversed(item["region"]) if c.value is not None), None)
+        item["summary"] = _("%(name)s for %(municipality)s, latest %(own)s against the region's mean %(region)s.") % {
+            "name": indicator.name,
+            "municipality": municipality.name,
+            "own": own_last.display() if own_last else "–",
+            "region": region_last.display() if region_last else "–",
+        }
+        item["chart"] = line_chart(
+            f"profile-{indicator.code}",
+            f"{indicator.name}: {municipality.name}",
+            item["summary"],
+            labels,
+            [(municipality.name, _points(item["own"])), (_("Region mean"), _points(item["region"]))],
+            highlight=municipality.name,
+        )
+        item["key_label"] = breakdown_label(item["key"])
+    return {
+        "municipality": municipality,
+        "periods": periods,
+        "profile": profile,
+        "has_suppressed": any(c.suppressed for item in profile for c in item["own"]),
+    }
