@@ -197,6 +197,8 @@ class Cell:
 
     value: Decimal | None
     suppressed: bool = False
+    # A suppressed count shows "<5"; a share or other figure built on one shows "(<5)".
+    count: bool = True
 
     @property
     def state(self):
@@ -211,7 +213,7 @@ class Cell:
 
     def display(self):
         if self.suppressed:
-            return f"<{SUPPRESS_BELOW}"
+            return f"<{SUPPRESS_BELOW}" if self.count else f"(<{SUPPRESS_BELOW})"
         if self.value is None:
             return "–"
         return _fmt(self.value)
@@ -277,4 +279,5 @@ def visible_cells(user, municipality_id, indicators, typed_values):
                         break
         if not grew:
             break
-    return {cell: Cell(value, suppressed=cell in hidden) for cell, value in cells.items()}
+    counts = {indicator.code for indicator in indicators if indicator.is_count}
+    return {cell: Cell(value, cell in hidden, cell[0] in counts) for cell, value in cells.items()}

@@ -62,7 +62,8 @@ def _nice_max(value):
     if value <= 0:
         return 1
     magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
+    # Steps that divide into four nice gridline values.
+    for step in (1, 2, 4, 6, 8, 10):
         if value <= step * magnitude:
             return step * magnitude
     return 10 * magnitude
@@ -81,9 +82,9 @@ def _svg(chart_id, title, summary, width, height, body):
     )
 
 
-def line_chart(chart_id, title, summary, x_labels, series, highlight=None):
+def line_chart(chart_id, title, summary, x_labels, series, highlight=None, height=340):
     """``series``: [(name, [float | None per x])]; the series named ``highlight`` and "region" stand out."""
-    width, height, left, right, top, bottom = 760, 340, 56, 130, 16, 36
+    width, left, right, top, bottom = 760, 64, 160, 16, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for _name, points in series for v in points if v is not None]
     top_value = _nice_max(max(values) if values else 1)
@@ -163,6 +164,16 @@ def bar_chart(chart_id, title, summary, rows, mean=None, unit_label=""):
     values = [float(cell.shown) for _label, cell in rows if cell.shown is not None]
     top_value = _nice_max(max(values + [float(mean or 0)]) if values else 1)
     parts = []
+    # The mean line goes first so that bars and their figures are drawn on top of it.
+    if mean is not None:
+        x = left + plot_w * float(mean) / float(top_value)
+        bottom = top + row_h * len(rows)
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{bottom}" stroke="#000" stroke-width="2" '
+            f'stroke-dasharray="5 4"/>'
+            f'<text x="{x:.1f}" y="{bottom + 18}" text-anchor="middle" font-size="12" font-weight="700">'
+            f"{escape(_('Region mean'))} {_fmt(float(mean))}{escape(unit_label)}</text>"
+        )
     for index, (label, cell) in enumerate(rows):
         y = top + index * row_h
         parts.append(
@@ -184,15 +195,6 @@ def bar_chart(chart_id, title, summary, rows, mean=None, unit_label=""):
                 f'stroke="#888"/><text x="{left + 34}" y="{y + 17}" font-size="13" fill="#444">{escape(text)} '
                 f"({escape(note)})</text>"
             )
-    if mean is not None:
-        x = left + plot_w * float(mean) / float(top_value)
-        bottom = top + row_h * len(rows)
-        parts.append(
-            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{bottom}" stroke="#000" stroke-width="2" '
-            f'stroke-dasharray="5 4"/>'
-            f'<text x="{x:.1f}" y="{bottom + 18}" text-anchor="middle" font-size="12" font-weight="700">'
-            f"{escape(_('Region mean'))} {_fmt(float(mean))}{escape(unit_label)}</text>"
-        )
     defs = (
         f'<defs><pattern id="{chart_id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#888" stroke-width="2"/>'

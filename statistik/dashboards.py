@@ -9,6 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from natverk.models import Municipality
 
 from .calc import Cell, formula_codes, visible_cells
@@ -194,6 +196,16 @@ def indicator_comparison(user, indicator, period, filters):
     }
 
 
+def change_display(change, indicator):
+    """A change with its sign, in percentage points for shares."""
+    if change is None:
+        return "–"
+    text = Cell(abs(change)).display()
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    unit = _("percentage points") if indicator.unit == Indicator.Unit.PERCENT else indicator.get_unit_display()
+    return f"{sign}{text} {unit}"
+
+
 def region_overview(user, filters):
     """The latest period with approved reports: key figures as the region's mean, and change from a year before."""
     latest_id = (
@@ -213,7 +225,16 @@ def region_overview(user, filters):
         now = mean([grid.cell(m.pk, latest.pk, indicator.code, key) for m in municipalities])
         before = mean([grid.cell(m.pk, previous.pk, indicator.code, key) for m in municipalities]) if previous else None
         change = now - before if now is not None and before is not None else None
-        figures.append({"indicator": indicator, "key": key, "now": Cell(now), "before": Cell(before), "change": change})
+        figures.append(
+            {
+                "indicator": indicator,
+                "key": key,
+                "now": Cell(now),
+                "before": Cell(before),
+                "change": change,
+                "change_display": change_display(change, indicator),
+            }
+        )
     return {
         "latest": latest,
         "previous": previous,

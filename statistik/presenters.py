@@ -107,6 +107,7 @@ def municipality_page(user, municipality, filters):
             labels,
             [(municipality.name, _points(item["own"])), (_("Region mean"), _points(item["region"]))],
             highlight=municipality.name,
+            height=250,
         )
         item["key_label"] = breakdown_label(item["key"])
     return {
