@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Layout, Row, Submit
 from django import forms
+from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -230,8 +231,11 @@ class MeetingForm(forms.ModelForm):
                 initial=self.existing.get(contact.pk, self.NOT_NOTED),
             )
         member_ids = [contact.pk for contact in self.member_contacts]
+        # Those already recorded stay choosable even if anonymised since, so editing keeps the history.
         self.fields["others_present"].queryset = (
-            Contact.objects.not_anonymised().exclude(pk__in=member_ids).select_related("organisation")
+            Contact.objects.filter(Q(anonymised_at__isnull=True) | Q(pk__in=list(self.existing)))
+            .exclude(pk__in=member_ids)
+            .select_related("organisation")
         )
         self.fields["others_present"].initial = [pk for pk in self.existing if pk not in member_ids]
         if not self.instance.pk:
@@ -257,7 +261,7 @@ class MeetingForm(forms.ModelForm):
             if status:
                 statuses[contact.pk] = status
         for contact in self.cleaned_data.get("others_present") or []:
-            statuses.setdefault(contact.pk, Attendance.Status.PRESENT)
+            statuses.setdefault(contact.pk, self.existing.get(contact.pk, Attendance.Status.PRESENT))
         return statuses
 
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from natverk.models import AnonymisationLog, Attendance, Contact, Meeting
 
+from . import factories
+
 pytestmark = pytest.mark.django_db
 
 
@@ -131,3 +133,28 @@ def test_a_recent_meeting_keeps_a_contact_out_of_the_retention_review(history):
         assert yusuf not in Contact.objects.due_for_retention_review()
     with time_machine.travel(datetime.datetime(2029, 7, 1, 12, tzinfo=datetime.UTC), tick=False):
         assert yusuf in Contact.objects.due_for_retention_review()
+
+
+def test_editing_a_meeting_keeps_an_anonymised_guest_in_the_history(history, client_as):
+    from natverk import services
+
+    guest = factories.contact("Gunilla Åkerman", email="gunilla@exempel.se")
+    Attendance.objects.create(meeting=history["meeting"], contact=guest, status=Attendance.Status.EXCUSED)
+    services.contact_anonymise(guest, None)
+    response = client_as("strateg").get(reverse("natverk:meeting_edit", args=[history["meeting"].pk]))
+    form = response.context["form"]
+    data = {
+        "date": "2025-05-20",
+        "place": "Tumba",
+        f"attendance_{history['yusuf'].pk}": "present",
+        "others_present": [str(pk) for pk in form["others_present"].value()],
+        "decisions-TOTAL_FORMS": "0",
+        "decisions-INITIAL_FORMS": "0",
+        "decisions-MIN_NUM_FORMS": "0",
+        "decisions-MAX_NUM_FORMS": "1000",
+    }
+    assert (
+        client_as("strateg").post(reverse("natverk:meeting_edit", args=[history["meeting"].pk]), data).status_code
+        == 302
+    )
+    assert history["meeting"].attendances.get(contact=guest).status == Attendance.Status.EXCUSED
