@@ -1,11 +1,12 @@
 """Forms of the network register. Each defines its crispy layout; templates say {% crispy form %}."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Div, Field, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row, Submit
 from django import forms
 from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from intro_sodertorn import access
@@ -248,6 +249,7 @@ class MeetingForm(forms.ModelForm):
         self.helper.layout = Layout(
             Row(Column("date", css_class="col-md-4"), Column("place", css_class="col-md-8")),
             "agenda",
+            HTML(format_html('<h3 class="h6 mt-3">{}</h3>', _("Attendance of current members"))),
             Div(*attendance_fields, css_class="row", css_id="attendance-members"),
             "others_present",
             "notes",

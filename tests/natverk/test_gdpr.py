@@ -158,3 +158,13 @@ def test_editing_a_meeting_keeps_an_anonymised_guest_in_the_history(history, cli
         == 302
     )
     assert history["meeting"].attendances.get(contact=guest).status == Attendance.Status.EXCUSED
+
+
+def test_register_extract_includes_action_points_the_contact_owns(history, client_as):
+    from uppdrag.models import ActionPoint
+
+    ActionPoint.objects.create(title="Sammanställ SFI-utbudet", owner_contact=history["yusuf"])
+    response = client_as("strateg").get(reverse("natverk:contact_extract", args=[history["yusuf"].pk]))
+    rows = json.loads(response.content)["related"]["uppdrag.actionpoint"]["rows"]
+    assert len(rows) == 1
+    assert "Sammanställ SFI-utbudet" in json.dumps(rows, ensure_ascii=False)

@@ -356,3 +356,13 @@ def test_home_panel_for_strategist_and_municipal_user(register, client_as):
     assert "Nätverk och möten" in body and "Ett beslut att följa upp." in body
     body = client_as("admin-botkyrka").get("/").content.decode()
     assert "Botkyrka: 1 aktiv kontakt" in body
+
+
+def test_a_municipal_user_creates_organisations_only_in_their_municipality(register, client_as):
+    client = client_as("admin-huddinge")
+    data = {"name": "Vägledningscentrum", "kind": "municipal_unit", "municipality": register["botkyrka"].pk}
+    assert client.post(reverse("natverk:organisation_create"), data).status_code == 200
+    assert not Organisation.objects.filter(name="Vägledningscentrum").exists()
+    data["municipality"] = register["huddinge"].pk
+    assert client.post(reverse("natverk:organisation_create"), data).status_code == 302
+    assert Organisation.objects.get(name="Vägledningscentrum").municipality == register["huddinge"]
