@@ -1,5 +1,227 @@
-"""Fictitious demo data for this part of the portal (called by manage.py load_demo)."""
+"""Fictitious demo data: about 150 insatser across the municipalities and categories (called by load_demo).
+
+Generated from combinations of realistic Swedish names and descriptions with a seeded random, so
+every load gives the same catalogue. Some insatser are overdue for review, among them Huddinge's,
+so ``admin-huddinge`` has reviews waiting on the home page.
+"""
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from natverk.models import Municipality, Organisation
+
+from . import services
+from .models import Category, Insats, InsatsChange, Place, SearchLog, SearchWeek, TargetGroup, monday_of
+
+# category slug → (name patterns, description, target group slugs, plan part, languages)
+TEMPLATES = {
+    "sfi": (
+        ["SFI kurs {level}", "SFI {level} med barnpassning", "SFI på kvällstid, {level}", "Yrkes-SFI vård, {level}"],
+        "Undervisning i svenska för invandrare på {level}. Du läser tillsammans med andra nyanlända och får stöd "
+        "av lärare med erfarenhet av flerspråkiga grupper.",
+        ["vuxna", "analfabeter"],
+        "sfi",
+        ["sv", "ar", "so", "ti"],
+    ),
+    "samhallsorientering": (
+        ["Samhällsorientering på {language}", "Samhällsorientering för föräldrar på {language}"],
+        "Samhällsorientering om hur det svenska samhället fungerar: rättigheter och skyldigheter, arbete, "
+        "bostad, skola och hälsa. Undervisningen sker på {language} med samhälls- och hälsokommunikatör.",
+        ["vuxna", "foraldralediga"],
+        "samhallsorientering",
+        ["ar", "prs", "so", "ti", "fa"],
+    ),
+    "praktik": (
+        ["Praktik inom {branch}", "Arbetsträning i {branch}", "Språkpraktik inom {branch}"],
+        "Praktik med handledare inom {branch}. Du får pröva ett yrke, träna svenska på arbetsplatsen och "
+        "får ett intyg efter avslutad praktikperiod.",
+        ["vuxna", "akademiker"],
+        "arbetsforberedande",
+        ["sv"],
+    ),
+    "validering": (
+        ["Validering av {branch}-kompetens", "Kartläggning och validering, {branch}"],
+        "Validering av tidigare utbildning och yrkeserfarenhet inom {branch}, tillsammans med yrkeslärare. "
+        "Resultatet dokumenteras så att du kan visa arbetsgivare vad du kan.",
+        ["vuxna", "akademiker"],
+        "arbetsforberedande",
+        ["sv", "ar", "en"],
+    ),
+    "halsa": (
+        ["Hälsoskola för nyanlända", "Samtalsgrupp om stress och sömn", "Friskvård och motion för kvinnor"],
+        "Träffar om hälsa, vård och välbefinnande. Vi går igenom hur vården fungerar och vart du vänder "
+        "dig. Samtalen leds av hälsokommunikatör på flera språk.",
+        ["vuxna", "funktionsnedsattning", "kvinnor"],
+        "",
+        ["ar", "so", "prs", "ti"],
+    ),
+    "foraldrastod": (
+        ["Föräldragrupp på {language}", "Föräldraskap i Sverige, {language}"],
+        "Föräldrastödsprogram för nyanlända föräldrar om barns utveckling, skola och föräldraskap i ett nytt "
+        "land. Gruppen träffas tio gånger och leds på {language}.",
+        ["foraldralediga", "vuxna"],
+        "samhallsorientering",
+        ["ar", "so", "prs", "ti"],
+    ),
+    "ungdom": (
+        ["Läxhjälp för unga", "Sommarjobb och praktik för unga", "Idrott och föreningsliv för unga"],
+        "Aktiviteter för unga nyanlända 16–19 år: läxhjälp, kontakter med föreningslivet och stöd att hitta "
+        "sommarjobb och praktik.",
+        ["unga"],
+        "",
+        ["sv", "ar", "so"],
+    ),
+    "ensamkommande": (
+        ["Stödboende och fritid för ensamkommande", "Mentorprogram för ensamkommande barn"],
+        "Stöd för ensamkommande barn och unga: en vuxen mentor, fritidsaktiviteter och hjälp med skola och "
+        "kontakter med myndigheter.",
+        ["ensamkommande", "unga"],
+        "",
+        ["prs", "so", "ti", "ar"],
+    ),
+    "sprakstod": (
+        ["Språkcafé {place}", "Samtalsgrupp i svenska, {place}", "Studiecirkel i vardagssvenska, {place}"],
+        "Träna svenska i vardagliga samtal med volontärer, som komplement till SFI. Öppet för alla "
+        "nyanlända, ingen anmälan behövs.",
+        ["vuxna", "kvinnor"],
+        "",
+        ["sv"],
+    ),
+    "ovrigt": (
+        ["Körkortsteori på {language}", "Digital vardag: e-legitimation och myndigheter", "Cykelskola för vuxna"],
+        "En kurs som gör vardagen i Sverige lättare. Vi arbetar i små grupper med tolk vid behov.",
+        ["vuxna", "kvinnor"],
+        "",
+        ["ar", "so", "prs"],
+    ),
+}
+LEVELS = ["studieväg 1", "studieväg 2", "studieväg 3", "kurs B", "kurs C", "kurs D"]
+BRANCHES = ["äldreomsorgen", "förskolan", "bygg", "restaurang", "handel", "lokalvård", "lager och logistik", "vården"]
+LANGUAGES_SV = {"ar": "arabiska", "prs": "dari", "so": "somaliska", "ti": "tigrinja", "fa": "persiska"}
+PLACES = {
+    "Huddinge": ["Flemingsberg", "Huddinge centrum", "Skogås"],
+    "Botkyrka": ["Fittja", "Alby", "Tumba"],
+    "Haninge": ["Handen", "Jordbro"],
+    "Nynäshamn": ["Nynäshamn centrum"],
+    "Salem": ["Salem centrum"],
+    "Södertälje": ["Hovsjö", "Ronna", "Södertälje centrum"],
+    "Tyresö": ["Tyresö centrum"],
+    "Värmdö": ["Gustavsberg"],
+    "Nacka": ["Fisksätra", "Nacka Forum"],
+    "Nykvarn": ["Nykvarn centrum"],
+}
+PROVIDERS = [
+    ("Södertörns folkhögskola (fiktiv)", Organisation.Kind.FOLK_HIGH_SCHOOL, "ideell"),
+    ("Studieförbundet Mångfald (fiktivt)", Organisation.Kind.FOLK_HIGH_SCHOOL, "ideell"),
+    ("Språkskolan Södertörn AB (fiktiv)", Organisation.Kind.SFI_PROVIDER, "privat"),
+    ("Föreningen Nya Grannar (fiktiv)", Organisation.Kind.NON_PROFIT, "ideell"),
+    ("Projekt Vägen in (ESF, fiktivt)", Organisation.Kind.ESF_PROJECT, "projekt"),
+]
+TOTAL = 150
 
 
 def load(stdout=None):
-    pass
+    rng = random.Random(2010)
+    now = timezone.now()
+    User = get_user_model()
+    users = {user.username: user for user in User.objects.filter(username__in=["admin-huddinge", "strateg"])}
+    categories = {category.slug: category for category in Category.objects.all()}
+    groups = {group.slug: group for group in TargetGroup.objects.all()}
+    municipalities = list(Municipality.objects.order_by("name"))
+    providers = []
+    for name, kind, provider_type in PROVIDERS:
+        organisation, _created = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
+        providers.append((organisation, provider_type))
+    slugs = list(TEMPLATES)
+    created = 0
+    for index in range(TOTAL):
+        municipality = municipalities[index % len(municipalities)]
+        slug = slugs[(index // len(municipalities) + index) % len(slugs)]
+        patterns, description, group_slugs, plan_part, languages = TEMPLATES[slug]
+        language = rng.choice(languages)
+        words = {
+            "level": rng.choice(LEVELS),
+            "branch": rng.choice(BRANCHES),
+            "language": LANGUAGES_SV.get(language, "arabiska"),
+            "place": rng.choice(PLACES.get(municipality.name, [municipality.name])),
+        }
+        name = f"{rng.choice(patterns).format(**words)} – {municipality.name}"
+        if Insats.objects.filter(name=name, owner_municipality=municipality).exists():
+            name = f"{name} ({index + 1})"
+        provider, provider_type = rng.choice(providers) if rng.random() < 0.4 else (None, "kommun")
+        start = datetime.date(2026, 1, 1) + datetime.timedelta(days=rng.randrange(0, 300))
+        # Some verified long ago (overdue), most recently; Huddinge gets a few overdue for the demo home page.
+        days_ago = rng.choice([20, 45, 90, 120, 150, 170, 200, 230, 300])
+        if municipality.name == "Huddinge" and index % 3 == 0:
+            days_ago = 200
+        status = rng.choices(
+            [Insats.Status.PUBLISHED, Insats.Status.DRAFT, Insats.Status.PAUSED, Insats.Status.ENDED],
+            weights=[80, 8, 6, 6],
+        )[0]
+        insats = Insats.objects.create(
+            name=name,
+            short_description=description.format(**words).split(". ")[0] + ".",
+            description=description.format(**words),
+            category=categories[slug],
+            plan_part=plan_part,
+            age_min=16 if slug == "ungdom" else (None if slug == "ensamkommande" else 18),
+            age_max=19 if slug == "ungdom" else (17 if slug == "ensamkommande" else 64),
+            eligibility=rng.choice(
+                [
+                    "Nyanlända med uppehållstillstånd som är folkbokförda i kommunen.",
+                    "Deltagare i etableringsuppdraget, efter beslut av Arbetsförmedlingen.",
+                    "Alla nyanlända i kommunen, oavsett etableringsplan.",
+                ]
+            ),
+            languages=sorted({language, "sv"}),
+            provider=provider,
+            provider_type=provider_type,
+            owner_municipality=municipality,
+            start_date=start if rng.random() < 0.5 else None,
+            end_date=start + datetime.timedelta(days=rng.choice([60, 120, 180])) if rng.random() < 0.3 else None,
+            intake=rng.choice([Insats.Intake.CONTINUOUS, Insats.Intake.FIXED]),
+            hours=rng.choice(["Mån–tor 9–12", "Tis och tor 13–16", "Ons 17–19", "Mån–fre 8.30–15"]),
+            capacity=rng.choice([None, 8, 12, 15, 20, 30]),
+            participant_cost=rng.choice(["Kostnadsfritt", "Kostnadsfritt", "50 kr per tillfälle"]),
+            funding=rng.sample(["kommun", "af", "esf", "lst", "schablon"], k=rng.randint(1, 2)),
+            function_email=f"insatser@{municipality.name.lower().replace('ä', 'a').replace('ö', 'o')}.exempel.se",
+            function_phone="08-123 456 78",
+            how_to_apply=rng.choice(
+                [
+                    "Tala med din handläggare på Arbetsförmedlingen.",
+                    "Anmäl dig via kommunens vägledningscentrum.",
+                    "Kom direkt, ingen anmälan behövs.",
+                ]
+            ),
+            internal_notes="Fiktiv demopost." if rng.random() < 0.3 else "",
+            status=status,
+            last_verified_at=now - datetime.timedelta(days=days_ago),
+            last_verified_by=users.get("admin-huddinge") if municipality.name == "Huddinge" else users.get("strateg"),
+        )
+        insats.target_groups.set([groups[g] for g in group_slugs if g in groups])
+        Place.objects.create(
+            insats=insats,
+            name=f"{municipality.name} vägledningscentrum",
+            street_address=f"{rng.choice(['Storgatan', 'Kyrkvägen', 'Torget', 'Centrumvägen'])} {rng.randint(1, 40)}",
+            postal_code=f"1{rng.randint(40, 59)} {rng.randint(10, 99)}",
+            city=words["place"],
+            municipality=municipality,
+        )
+        services.insats_refresh_derived(insats)
+        InsatsChange.objects.create(insats=insats, field="created", new_value=insats.name)
+        insats.view_count = rng.randint(0, 120)
+        insats.save(update_fields=["view_count"])
+        created += 1
+    week = monday_of(timezone.localdate())
+    for offset in range(8):
+        SearchWeek.objects.get_or_create(
+            week=week - datetime.timedelta(weeks=offset),
+            defaults={"searches": rng.randint(40, 120), "zero_results": rng.randint(3, 15)},
+        )
+    for query, count in [("körkort", 9), ("simskola", 6), ("jobb för ingenjörer", 4), ("tandvård", 3)]:
+        SearchLog.objects.get_or_create(query=query, week=week, defaults={"count": count})
+    if stdout:
+        stdout.write(f"insatsbasen: {created} fictitious insatser")
