@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from .models import AnonymisationLog, Attendance, Contact, Membership, Municipality
 
 # Names at the same organisation at least this similar (0–1, difflib ratio on normalised names)
-# are shown as possible duplicates: catches "Anna-Karin Berg" / "Anna Karin Berg" / "Ana Karin Berg".
-SIMILAR_NAME_RATIO = 0.85
+# are shown as possible duplicates: catches "Anna-Karin Berg" / "Anna Karin Berg" / "Ana Karin Berg",
+# but not two colleagues such as "Karin Alm" and "Karin Ahl".
+SIMILAR_NAME_RATIO = 0.9
 
 
 def normalise_name(name):
