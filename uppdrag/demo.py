@@ -8,7 +8,7 @@ items with fictitious dates placed around today, so some are overdue and some co
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from natverk.models import Municipality, Network, Organisation
 
@@ -355,13 +355,15 @@ def load(stdout=None):
     areas["2"].health_set(Health.AT_RISK, "Bosättningsfrågan står still i väntan på regionala överenskommelser.")
     areas["1"].health_set(Health.ON_TRACK, "")
 
-    services.report_snapshot_create(
-        assignment,
-        strategist,
-        "Lägesrapport till styrgruppen (fiktiv)",
-        month(-3),
-        month(0) - datetime.timedelta(days=1),
-        "Lägesrapport om introduktionsstrategens uppdrag. Alla uppgifter i demon är fiktiva.",
-    )
+    # The snapshot freezes its labels in the language of the day: the steering group reads Swedish.
+    with translation.override("sv"):
+        services.report_snapshot_create(
+            assignment,
+            strategist,
+            "Lägesrapport till styrgruppen (fiktiv)",
+            month(-3),
+            month(0) - datetime.timedelta(days=1),
+            "Lägesrapport om introduktionsstrategens uppdrag. Alla uppgifter i demon är fiktiva.",
+        )
     if stdout:
         stdout.write(f"uppdrag: {ActionPoint.objects.count()} action points")

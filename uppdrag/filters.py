@@ -29,6 +29,7 @@ class ActionPointFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=pgettext_lazy("action point", "Kind"), choices=ActionPoint.Kind.choices)
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Due date (default)"),
         fields=(("due_date", "due_date"), ("priority", "priority"), ("title", "title"), ("status", "status")),
         field_labels={
             "due_date": _("Due date"),

@@ -135,7 +135,10 @@ def _point_data(point, start, end):
         "when": point.when_text,
         "owner": point.owner_name,
         "municipalities": [str(municipality) for municipality in point.municipalities.all()],
-        "completion_note": point.completion_note if not point.is_open else "",
+        # The status change already wrote the completion note into the journal: say it once.
+        "completion_note": ""
+        if point.is_open or any(note.text.endswith(point.completion_note) for note in notes)
+        else point.completion_note,
         "notes": [{"date": note.date.isoformat(), "text": note.text} for note in sorted(notes, key=lambda n: n.date)],
     }
 

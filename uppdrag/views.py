@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -89,13 +90,17 @@ def area_list(request):
 @require_GET
 def actionpoint_detail(request, pk):
     point = get_action_point_for_user(request, pk)
+    status_form = StatusForm(initial={"status": point.status})
+    status_form.helper.form_action = reverse("uppdrag:actionpoint_status", args=[point.pk])
+    note_form = JournalNoteForm(initial={"date": timezone.localdate()})
+    note_form.helper.form_action = reverse("uppdrag:actionpoint_note", args=[point.pk])
     context = {
         "point": point,
         "journal": point.journal.select_related("author"),
         "can_edit": point.can_edit(request.user),
         "can_update": point.can_update_status(request.user),
-        "status_form": StatusForm(initial={"status": point.status}),
-        "note_form": JournalNoteForm(initial={"date": timezone.localdate()}),
+        "status_form": status_form,
+        "note_form": note_form,
         "today": timezone.localdate(),
     }
     return render(request, "uppdrag/actionpoint_detail.html", context)
