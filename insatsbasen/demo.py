@@ -14,7 +14,17 @@ from django.utils import timezone
 from natverk.models import Municipality, Organisation
 
 from . import services
-from .models import Category, Insats, InsatsChange, Place, SearchLog, SearchWeek, TargetGroup, monday_of
+from .models import (
+    Category,
+    Insats,
+    InsatsChange,
+    Place,
+    SearchLog,
+    SearchWeek,
+    TargetGroup,
+    monday_of,
+    ordered_languages,
+)
 
 # category slug → (name patterns, description, target group slugs, plan part, languages)
 TEMPLATES = {
@@ -176,7 +186,7 @@ def load(stdout=None):
                     "Alla nyanlända i kommunen, oavsett etableringsplan.",
                 ]
             ),
-            languages=sorted({language, "sv"}),
+            languages=ordered_languages([language, "sv"]),
             provider=provider,
             provider_type=provider_type,
             owner_municipality=municipality,

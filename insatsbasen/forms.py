@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from intro_sodertorn import access
 from natverk.models import Contact, Municipality, Organisation
 
-from .models import LANGUAGES, Category, Funding, Insats, TargetGroup
+from .models import LANGUAGES, Category, Funding, Insats, TargetGroup, ordered_languages
 
 
 def administered_municipalities(user):
@@ -133,6 +133,9 @@ class InsatsForm(forms.ModelForm):
             Submit("save", _("Save")),
             HTML(' <a class="btn btn-link" href="{{ cancel_url }}">{% load i18n %}{% translate "Cancel" %}</a>'),
         )
+
+    def clean_languages(self):
+        return ordered_languages(self.cleaned_data["languages"])
 
     def clean(self):
         cleaned = super().clean()

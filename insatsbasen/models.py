@@ -7,34 +7,41 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intro_sodertorn import access
 
 # ISO 639-1 codes (639-3 where no two-letter code exists) of the languages insatser are offered in,
 # with their Swedish names. A constant table: the list changes seldom and must not depend on data.
 LANGUAGES = [
-    ("sv", _("Swedish")),
-    ("en", _("English")),
-    ("ar", _("Arabic")),
-    ("fa", _("Persian")),
-    ("prs", _("Dari")),
-    ("ps", _("Pashto")),
-    ("so", _("Somali")),
-    ("ti", _("Tigrinya")),
-    ("am", _("Amharic")),
-    ("ku", _("Kurdish")),
-    ("tr", _("Turkish")),
-    ("ru", _("Russian")),
-    ("uk", _("Ukrainian")),
-    ("bs", _("Bosnian")),
-    ("sr", _("Serbian")),
-    ("sq", _("Albanian")),
-    ("es", _("Spanish")),
-    ("fr", _("French")),
-    ("th", _("Thai")),
-    ("syr", _("Syriac")),
+    ("sv", pgettext_lazy("language name", "Swedish")),
+    ("en", pgettext_lazy("language name", "English")),
+    ("ar", pgettext_lazy("language name", "Arabic")),
+    ("fa", pgettext_lazy("language name", "Persian")),
+    ("prs", pgettext_lazy("language name", "Dari")),
+    ("ps", pgettext_lazy("language name", "Pashto")),
+    ("so", pgettext_lazy("language name", "Somali")),
+    ("ti", pgettext_lazy("language name", "Tigrinya")),
+    ("am", pgettext_lazy("language name", "Amharic")),
+    ("ku", pgettext_lazy("language name", "Kurdish")),
+    ("tr", pgettext_lazy("language name", "Turkish")),
+    ("ru", pgettext_lazy("language name", "Russian")),
+    ("uk", pgettext_lazy("language name", "Ukrainian")),
+    ("bs", pgettext_lazy("language name", "Bosnian")),
+    ("sr", pgettext_lazy("language name", "Serbian")),
+    ("sq", pgettext_lazy("language name", "Albanian")),
+    ("es", pgettext_lazy("language name", "Spanish")),
+    ("fr", pgettext_lazy("language name", "French")),
+    ("th", pgettext_lazy("language name", "Thai")),
+    ("syr", pgettext_lazy("language name", "Syriac")),
 ]
 LANGUAGE_NAMES = dict(LANGUAGES)
+_LANGUAGE_ORDER = {code: index for index, (code, _name) in enumerate(LANGUAGES)}
+
+
+def ordered_languages(codes):
+    """Language codes in the table's order, so the same set is always stored (and compared) the same way."""
+    return sorted(set(codes), key=lambda code: (_LANGUAGE_ORDER.get(code, len(_LANGUAGE_ORDER)), code))
 
 
 class Funding(models.TextChoices):
