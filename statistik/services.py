@@ -164,8 +164,9 @@ def catalogue_version_create(user, name, valid_from_year, valid_from_half=0):
         if latest:
             copies = {}
             old = list(latest.indicators.order_by("order"))
+            code_of = {indicator.pk: indicator.code for indicator in old}
             for indicator in old:
-                parent_code = next((o.code for o in old if o.pk == indicator.part_of_id), None)
+                parent_code = code_of.get(indicator.part_of_id)
                 indicator.pk = None
                 indicator.version = version
                 indicator.part_of = copies.get(parent_code)

@@ -1,0 +1,171 @@
+"""Dashboards: what they show, that small counts never leak (page, export, share, sorting), query counts."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from intro_sodertorn.models import ExportJob
+from statistik.models import Period
+
+pytestmark = pytest.mark.django_db
+
+
+def exits(work, studies=10, other=10):
+    """Figures where the share to work or studies is computed from AVS_ARB (work) in total only."""
+    values = {("AVS_ARB", "T"): work, ("AVS_STU", "T"): studies, ("AVS_FLY", "T"): other}
+    values |= {("AVS_PLAN", "T"): 0, ("AVS_OVR", "T"): 0, ("MOT_TOT", "T"): 40}
+    return values
+
+
+@pytest.fixture
+def reported(make_report, municipalities, period):
+    """Approved 2012: Botkyrka 3 to work (small), Huddinge 30, Salem 0, Haninge 20; Tyresö only submitted."""
+    make_report(municipalities["Botkyrka"], period, exits(3), status="approved")
+    make_report(municipalities["Huddinge"], period, exits(30), status="approved")
+    make_report(municipalities["Salem"], period, exits(0), status="approved")
+    make_report(municipalities["Haninge"], period, exits(20), status="approved")
+    make_report(municipalities["Tyresö"], period, exits(25), status="submitted")
+    return period
+
+
+def _row(html, name):
+    """The cells after a municipality's row header in the comparison table, as text."""
+    table = html.split("Kommunerna jämförda")[1].split("</table>")[0]
+    row = table.split(f'<th scope="row">{name}</th>')[1].split("</tr>")[0]
+    return re.sub(r"<[^>]+>|\s", "", row)
+
+
+def _comparison(client, code, period):
+    url = reverse("statistik:dashboard_indicator", args=[code]) + f"?period={period.pk}"
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_small_count_is_suppressed_on_the_page_for_other_municipalities_but_not_for_its_own(client_as, reported):
+    outside = _comparison(client_as("strateg"), "AVS_ARB", reported)
+    assert _row(outside, "Botkyrka") == "&lt;5"
+    bar = outside.split('id="comparison-desc"')[1].split(">Botkyrka</text>")[1][:300]
+    assert "hatch" in bar and "&lt;5 (undertryckt)" in bar  # no bar in the chart either
+    assert _row(outside, "Huddinge") == "30"
+    own = _comparison(client_as("introchef-botkyrka"), "AVS_ARB", reported)
+    assert _row(own, "Botkyrka") == "3"
+
+
+def test_a_share_computed_from_a_suppressed_count_is_suppressed_and_out_of_the_mean(client_as, reported):
+    html = _comparison(client_as("strateg"), "AVS_ANDEL", reported)
+    # Botkyrka's share (13 of 23 = 56.5 %) would give its 3 away: it is not shown...
+    assert "56,5" not in html
+    assert "(&lt;5)" in html
+    # ...and the mean is of what the viewer can see: Huddinge 80, Salem 50, Haninge 75 -> 68.3.
+    assert "68,3" in html
+    assert "4 av 10 har rapporterat" in html  # approved only; Tyresö's is not yet approved
+
+
+def test_zero_missing_and_suppressed_look_different(client_as, reported):
+    html = _comparison(client_as("strateg"), "AVS_ARB", reported)
+    table = html.split("Kommunerna jämförda")[1]
+    assert '<td class="num">0</td>' in table.replace("\n", "")
+    assert 'class="cell-missing"' in table and 'class="cell-suppressed"' in table
+
+
+def test_sorting_does_not_reveal_the_order_of_suppressed_values(client_as, make_report, municipalities, period):
+    for name, work in (("Värmdö", 4), ("Botkyrka", 1), ("Nacka", 2), ("Huddinge", 30)):
+        make_report(municipalities[name], period, exits(work), status="approved")
+    html = _comparison(client_as("strateg"), "AVS_ARB", period)
+    table = html.split("Kommunerna jämförda")[1].split("</table>")[0]
+    positions = [table.index(f">{name}<") for name in ("Huddinge", "Botkyrka", "Nacka", "Värmdö")]
+    # Visible first; the suppressed ones follow in alphabetical order, not by their value (1, 2, 4).
+    assert positions == sorted(positions)
+
+
+def test_the_export_suppresses_exactly_like_the_page(client_as, cast, reported, django_capture_on_commit_callbacks):
+    client = client_as("strateg")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("statistik:export", args=["statistik.comparison"]),
+            {"code": "AVS_ARB", "period": reported.pk, "sex": "T", "age": "T"},
+        )
+    assert response.status_code == 302
+    job = ExportJob.objects.get(user=cast["strateg"])
+    assert job.status == "done", job.error
+    sheet = load_workbook(io.BytesIO(job.file.read())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert any("Exporterad" in str(row[0]) for row in rows if row and row[0])
+    values = {row[0]: row[1] for row in rows if row and row[0] in ("Botkyrka", "Huddinge", "Salem", "Nacka")}
+    assert values == {"Botkyrka": "<5", "Huddinge": 30, "Salem": 0, "Nacka": "–"}
+
+
+def test_every_dashboard_export_runs_and_carries_the_parameters(
+    client_as, cast, reported, municipalities, django_capture_on_commit_callbacks
+):
+    client = client_as("introchef-botkyrka")
+    params = {"code": "AVS_ANDEL", "period": reported.pk, "municipality": municipalities["Botkyrka"].pk}
+    for kind in (
+        "statistik.overview",
+        "statistik.series",
+        "statistik.comparison",
+        "statistik.municipality",
+        "statistik.status",
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("statistik:export", args=[kind]), params | {"year_from": 2010, "sex": "K"})
+    jobs = ExportJob.objects.filter(user=cast["introchef-botkyrka"])
+    assert [job.status for job in jobs] == ["done"] * 5, [job.error for job in jobs]
+    series = next(job for job in jobs if job.kind == "statistik.series")
+    text = " ".join(
+        str(c) for row in load_workbook(series.file.open("rb")).active.iter_rows(values_only=True) for c in row if c
+    )
+    assert "2010" in text and "Kvinnor" in text
+
+
+def test_region_overview_shows_key_figures_with_the_change_from_the_year_before(
+    client_as, make_report, municipalities, reported
+):
+    before = Period.objects.create(year=2011, deadline=datetime.date(2012, 2, 28), status="closed")
+    make_report(municipalities["Huddinge"], before, exits(10, studies=10, other=20), status="approved")
+    html = client_as("introchef-botkyrka").get(reverse("statistik:dashboard")).content.decode()
+    assert "Andel avslut till arbete eller studier" in html and "2012" in html
+    assert "procentenheter" in html and "från 2011" in html
+
+
+def test_the_municipality_profile_has_accessible_charts_with_tables(client_as, municipalities, reported):
+    url = reverse("statistik:dashboard_municipality", args=[municipalities["Botkyrka"].pk])
+    html = client_as("introchef-botkyrka").get(url).content.decode()
+    assert 'role="img"' in html and "<title" in html and "<desc" in html
+    assert "Regionens medelvärde" in html and "Källa:" in html
+    assert html.count("<table") >= 6
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_dashboard_queries_do_not_grow_with_the_number_of_years(client_as, make_report, municipalities, catalogue):
+    client = client_as("strateg")
+    urls = [
+        reverse("statistik:dashboard"),
+        reverse("statistik:dashboard_indicator", args=["AVS_ANDEL"]),
+        reverse("statistik:dashboard_municipality", args=[municipalities["Botkyrka"].pk]),
+    ]
+
+    def add_year(year):
+        period = Period.objects.create(year=year, deadline=datetime.date(year + 1, 2, 28))
+        for name in ("Botkyrka", "Huddinge", "Salem"):
+            make_report(municipalities[name], period, exits(year - 2000), status="approved")
+
+    add_year(2008)
+    add_year(2009)
+    few = [_count_queries(client, url) for url in urls]
+    for year in range(2010, 2016):
+        add_year(year)
+    many = [_count_queries(client, url) for url in urls]
+    assert many == few
