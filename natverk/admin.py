@@ -45,5 +45,12 @@ class MeetingAdmin(admin.ModelAdmin):
 class AnonymisationLogAdmin(admin.ModelAdmin):
     list_display = ["contact_id_anonymised", "performed_by", "performed_at", "reason"]
 
+    # The log is append-only: written by the anonymise service, never edited by hand.
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -39,7 +39,7 @@ from .forms import (
     NetworkForm,
     OrganisationForm,
 )
-from .models import Contact, Meeting, Membership, Network, Organisation
+from .models import AnonymisationLog, Contact, Meeting, Membership, Network, Organisation
 
 
 def _strategist_only(request):
@@ -182,6 +182,15 @@ def contact_list(request):
     return render(request, "natverk/contact_list.html", context)
 
 
+def _owned_action_points(request, contact):
+    """Action points in uppdrag this contact owns, as far as the user may see them (uppdrag is optional)."""
+    if not any(rel.get_accessor_name() == "owned_action_points" for rel in Contact._meta.related_objects):
+        return []
+    model = Contact._meta.get_field("owned_action_points").related_model
+    points = model.objects.visible_to(request.user).filter(owner_contact=contact).order_by("-pk")[:20]
+    return [(point, _reverse_or_none("uppdrag:actionpoint_detail", args=[point.pk])) for point in points]
+
+
 @login_required
 @require_GET
 def contact_detail(request, pk):
@@ -191,6 +200,7 @@ def contact_detail(request, pk):
         "memberships": contact.memberships.select_related("network", "municipality").order_by("-valid_from"),
         "attendances": contact.attendances.select_related("meeting__network").order_by("-meeting__date"),
         "convened": contact.convened_networks.all(),
+        "action_points": _owned_action_points(request, contact),
         "can_edit": Contact.objects.editable_by(request.user).filter(pk=pk).exists(),
         "show_notes": can_see_notes(request.user),
         "is_admin": is_register_admin(request.user),
@@ -287,7 +297,8 @@ def retention_review(request):
         .select_related("organisation", "municipality")
         .order_by("latest_activity")
     )
-    return render(request, "natverk/retention_review.html", {"contacts": contacts})
+    log = AnonymisationLog.objects.select_related("performed_by")[:20]
+    return render(request, "natverk/retention_review.html", {"contacts": contacts, "log": log})
 
 
 # --- Networks and memberships ----------------------------------------------------------------

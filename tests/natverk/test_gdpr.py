@@ -168,3 +168,15 @@ def test_register_extract_includes_action_points_the_contact_owns(history, clien
     rows = json.loads(response.content)["related"]["uppdrag.actionpoint"]["rows"]
     assert len(rows) == 1
     assert "Sammanställ SFI-utbudet" in json.dumps(rows, ensure_ascii=False)
+
+
+def test_contact_page_lists_owned_action_points_and_the_review_page_shows_the_log(history, client_as):
+    from uppdrag.models import ActionPoint
+
+    point = ActionPoint.objects.create(title="Sammanställ SFI-utbudet", owner_contact=history["yusuf"])
+    body = client_as("lasare").get(reverse("natverk:contact_detail", args=[history["yusuf"].pk])).content.decode()
+    assert "Sammanställ SFI-utbudet" in body and reverse("uppdrag:actionpoint_detail", args=[point.pk]) in body
+    client = client_as("strateg")
+    client.post(reverse("natverk:contact_anonymise", args=[history["mona"].pk]), {"reason": "left", "confirm": "on"})
+    body = client.get(reverse("natverk:retention_review")).content.decode()
+    assert f"#{history['mona'].pk}" in body and "Personen har lämnat uppdraget" in body and "Maria Sandberg" in body
