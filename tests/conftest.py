@@ -171,7 +171,7 @@ def login(live_server):
         page.goto(f"{live_server.url}/logga-in/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("button[type=submit]")
+        page.click("main form button[type=submit]")
         page.wait_for_load_state()
         return page
 
