@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from insatsbasen.models import Insats
 from natverk.models import Contact, Municipality, Network, Organisation
 
 from .models import ActionPoint, Health, JournalNote, ReminderSetting, StrategicArea
@@ -82,6 +83,7 @@ class ActionPointForm(forms.ModelForm):
             "municipalities",
             "organisations",
             "networks",
+            "insatser",
             "completion_note",
         ]
         widgets = {
@@ -91,6 +93,7 @@ class ActionPointForm(forms.ModelForm):
             "municipalities": forms.SelectMultiple(attrs={"size": 6}),
             "organisations": forms.SelectMultiple(attrs={"size": 6}),
             "networks": forms.SelectMultiple(attrs={"size": 6}),
+            "insatser": forms.SelectMultiple(attrs={"size": 6}),
         }
 
     def __init__(self, *args, assignment=None, submit_label=None, **kwargs):
@@ -109,6 +112,7 @@ class ActionPointForm(forms.ModelForm):
         self.fields["municipalities"].queryset = Municipality.objects.all()
         self.fields["organisations"].queryset = Organisation.objects.all()
         self.fields["networks"].queryset = Network.objects.filter(is_active=True)
+        self.fields["insatser"].queryset = Insats.objects.active().order_by("name")
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
@@ -138,6 +142,7 @@ class ActionPointForm(forms.ModelForm):
                     Column("organisations", css_class="col-md-4"),
                     Column("networks", css_class="col-md-4"),
                 ),
+                "insatser",
             ),
             "completion_note",
             _submit(submit_label or _("Save")),

@@ -339,6 +339,9 @@ class ActionPoint(models.Model):
     networks = models.ManyToManyField(
         "natverk.Network", verbose_name=_("related networks"), blank=True, related_name="action_points"
     )
+    insatser = models.ManyToManyField(
+        "insatsbasen.Insats", verbose_name=_("related insatser"), blank=True, related_name="action_points"
+    )
     completion_note = models.TextField(_("completion note"), blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     source_decision = models.OneToOneField(

@@ -24,17 +24,12 @@ def action_point_create_from_decision(decision, user, **fields):
     fields.setdefault("title", decision.text[:300])
     fields.setdefault("description", decision.text)
     fields["kind"] = ActionPoint.Kind.MEETING_FOLLOW_UP
-    municipalities = fields.pop("municipalities", None)
-    organisations = fields.pop("organisations", None)
-    networks = fields.pop("networks", None)
+    related = {name: fields.pop(name, None) for name in ("municipalities", "organisations", "networks", "insatser")}
     point = ActionPoint.objects.create(source_decision=decision, created_by=user, **fields)
+    for name, values in related.items():
+        if values:
+            getattr(point, name).set(values)
     point.networks.add(decision.meeting.network)
-    if networks:
-        point.networks.add(*networks)
-    if municipalities:
-        point.municipalities.set(municipalities)
-    if organisations:
-        point.organisations.set(organisations)
     return point
 
 

@@ -97,6 +97,8 @@ def actionpoint_detail(request, pk):
     context = {
         "point": point,
         "journal": point.journal.select_related("author"),
+        # Only the insatser this user may read in insatsbasen.
+        "insatser": point.insatser.visible_to(request.user),
         "can_edit": point.can_edit(request.user),
         "can_update": point.can_update_status(request.user),
         "status_form": status_form,

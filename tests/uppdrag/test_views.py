@@ -306,3 +306,27 @@ def test_reminder_setting_is_saved_per_user(client_as, cast):
     assert cast["admin-huddinge"].action_point_reminder_setting.days_before == 3
     response = client.post("/uppdrag/paminnelser/", {"days_before": "400"})
     assert response.status_code == 200 and 'href="#id_days_before"' in response.content.decode()
+
+
+def test_the_strategist_links_insatser_and_the_point_shows_them(client_as, points, municipalities):
+    from insatsbasen.models import Category, Insats
+
+    category = Category.objects.first()
+    if category is None:
+        category = Category.objects.create(name="SFI", slug="sfi-uppdrag-test")
+    insats = Insats.objects.create(
+        name="Svenska för föräldrar",
+        short_description="Kort om kursen",
+        category=category,
+        owner_municipality=municipalities["Huddinge"],
+        status=Insats.Status.PUBLISHED,
+    )
+    point = points["regional"]
+    client = client_as("strateg")
+    client.post(
+        reverse("uppdrag:actionpoint_edit", args=[point.pk]),
+        {"title": point.title, "kind": "action", "status": "ongoing", "priority": 2, "insatser": [insats.pk]},
+    )
+    assert list(point.insatser.all()) == [insats]
+    body = client_as("lasare").get(detail(point)).content.decode()
+    assert reverse("insatsbasen:detail", args=[insats.pk]) in body
