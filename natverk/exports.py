@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from intro_sodertorn import access
 from intro_sodertorn.exports import register_export
@@ -55,7 +56,9 @@ def build_extract(job, writer, progress):
         raise PermissionDenied
     contact = Contact.objects.visible_to(job.user).get(pk=job.params["contact_id"])
     data = services.contact_extract(contact)
-    sheet = writer.add_sheet(_("Contact"), header=[_("Field"), _("Value")])
+    sheet = writer.add_sheet(
+        _("Contact"), header=[pgettext("register extract", "Field"), pgettext("register extract", "Value")]
+    )
     for key, value in data["contact"].items():
         sheet.append([key, value])
     sheets = [section for section in data["related"].values() if section["rows"]]
