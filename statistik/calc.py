@@ -5,6 +5,7 @@ exports both show figures through ``visible_cells`` (the one place that suppress
 """
 
 import ast
+import functools
 import operator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -21,10 +22,16 @@ SUPPRESS_BELOW = 5
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 
 
+@functools.lru_cache(maxsize=512)
+def _parsed(formula):
+    # Dashboards evaluate the same few formulas for every report: parse each once.
+    return ast.parse(formula, mode="eval")
+
+
+@functools.lru_cache(maxsize=512)
 def formula_codes(formula):
-    """The indicator codes a formula uses, in order of appearance."""
-    tree = ast.parse(formula, mode="eval")
-    return [node.id for node in ast.walk(tree) if isinstance(node, ast.Name)]
+    """The indicator codes a formula uses (a tuple, cached: formulas are few and evaluated often)."""
+    return tuple(node.id for node in ast.walk(_parsed(formula)) if isinstance(node, ast.Name))
 
 
 def formula_check(formula):
@@ -64,7 +71,7 @@ def formula_eval(formula, lookup):
             return _OPS[type(node.op)](left, right)
         raise ValueError(formula)
 
-    return walk(ast.parse(formula, mode="eval"))
+    return walk(_parsed(formula))
 
 
 def operand_key(indicator, key):

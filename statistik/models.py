@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intro_sodertorn import access
 
@@ -33,7 +34,7 @@ KEY_LABELS = {
     "kvot": _("Quota refugees"),
     "asyl": _("Former asylum seekers"),
     "anh": _("Relatives"),
-    "ovr": _("Other"),
+    "ovr": pgettext_lazy("arrival category", "Other"),
 }
 
 
