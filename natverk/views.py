@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from intro_sodertorn import access
 from intro_sodertorn.exports import export_start
 
 from . import services
@@ -39,7 +40,7 @@ from .forms import (
     NetworkForm,
     OrganisationForm,
 )
-from .models import AnonymisationLog, Contact, Meeting, Membership, Network, Organisation
+from .models import AnonymisationLog, Contact, Meeting, Membership, Municipality, Network, Organisation
 
 
 def _strategist_only(request):
@@ -86,6 +87,7 @@ def index(request):
         "upcoming": Meeting.objects.visible_to(request.user).filter(date__gte=today).select_related("network")[:5],
         "recent": Meeting.objects.visible_to(request.user).filter(date__lt=today).select_related("network")[:5],
         "is_admin": is_register_admin(request.user),
+        "own_municipalities": Municipality.objects.filter(pk__in=access.any_municipality_ids(request.user)),
     }
     return render(request, "natverk/index.html", context)
 
@@ -161,7 +163,10 @@ def contact_list(request):
         data = form.cleaned_data
         if data["q"]:
             contacts = contacts.filter(
-                Q(name__icontains=data["q"]) | Q(title__icontains=data["q"]) | Q(email__icontains=data["q"])
+                Q(name__icontains=data["q"])
+                | Q(title__icontains=data["q"])
+                | Q(email__icontains=data["q"])
+                | Q(organisation__name__icontains=data["q"])
             )
         if data["organisation"]:
             contacts = contacts.filter(organisation=data["organisation"])

@@ -366,3 +366,20 @@ def test_a_municipal_user_creates_organisations_only_in_their_municipality(regis
     data["municipality"] = register["huddinge"].pk
     assert client.post(reverse("natverk:organisation_create"), data).status_code == 302
     assert Organisation.objects.get(name="Vägledningscentrum").municipality == register["huddinge"]
+
+
+def test_contact_search_also_matches_the_organisation(register, client_as):
+    body = client_as("lasare").get(reverse("natverk:contact_list"), {"q": "SFI Huddinge"}).content.decode()
+    assert "Mona Fredriksson" in body and "Yusuf Demir" not in body
+
+
+def test_landing_page_links_a_municipal_user_to_their_municipalitys_contacts(register, client_as):
+    body = client_as("admin-botkyrka").get(reverse("natverk:index")).content.decode()
+    assert f"?municipality={register['botkyrka'].pk}" in body and "Kontakter i Botkyrka" in body
+
+
+@pytest.mark.parametrize("model", ["organisation", "contact", "network", "meeting", "anonymisationlog"])
+def test_system_administrator_can_open_the_register_in_admin(register, client_as, model):
+    client = client_as("admin")
+    assert client.get(f"/admin/natverk/{model}/").status_code == 200
+    assert client.get(f"/admin/natverk/network/{register['network'].pk}/change/").status_code == 200
