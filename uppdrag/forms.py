@@ -15,6 +15,7 @@ from natverk.models import Contact, Municipality, Network, Organisation
 from .models import ActionPoint, Health, JournalNote, ReminderSetting, StrategicArea
 
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
+MULTIPLE_HELP = _("Hold Ctrl (Cmd on a Mac) to choose more than one.")
 
 
 class MonthInput(forms.DateInput):
@@ -113,6 +114,8 @@ class ActionPointForm(forms.ModelForm):
         self.fields["organisations"].queryset = Organisation.objects.all()
         self.fields["networks"].queryset = Network.objects.filter(is_active=True)
         self.fields["insatser"].queryset = Insats.objects.active().order_by("name")
+        for name in ("organisations", "networks", "insatser"):
+            self.fields[name].help_text = MULTIPLE_HELP
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(

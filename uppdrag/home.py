@@ -44,7 +44,8 @@ def panels(request):
             )
         municipality_ids = access.any_municipality_ids(user)
         if municipality_ids:
-            tied = list(visible.open().for_municipalities(municipality_ids)[:10])
+            # Own points are in the panel above already.
+            tied = list(visible.open().for_municipalities(municipality_ids).exclude(owner_user=user)[:10])
             if tied:
                 result.append(
                     Panel(_("Action points for your municipality"), TEMPLATE, {"coming": tied, "kind": "municipal"})

@@ -188,6 +188,8 @@ def actionpoint_from_decision(request, decision_pk):
     form = ActionPointForm(
         request.POST or None, initial=initial, assignment=_assignment_or_none(), submit_label=_("Create action point")
     )
+    # A follow-up of a decision is always of that kind.
+    form.fields["kind"].disabled = True
     if request.method == "POST" and form.is_valid():
         fields = {name: value for name, value in form.cleaned_data.items() if name != "kind"}
         point = services.action_point_create_from_decision(decision, request.user, **fields)
