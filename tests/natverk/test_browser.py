@@ -11,7 +11,7 @@ from . import factories
 
 @pytest.mark.browser
 def test_strategist_records_a_meeting_with_attendees_and_a_decision(
-    cast, municipalities, live_server, page, screenshot_dir
+    cast, municipalities, live_server, login, page, screenshot_dir
 ):
     botkyrka, huddinge = municipalities["Botkyrka"], municipalities["Huddinge"]
     network = factories.network()
@@ -21,10 +21,8 @@ def test_strategist_records_a_meeting_with_attendees_and_a_decision(
     factories.member(network, mona, huddinge)
 
     page.set_default_timeout(10000)
-    page.goto(f"{live_server.url}/logga-in/?next=/natverk/")
-    page.fill("#id_username", "strateg")
-    page.fill("#id_password", "demo")
-    page.click("#main button[type=submit]")
+    login(page, "strateg")
+    page.goto(f"{live_server.url}/natverk/")
     page.get_by_role("link", name="Södertörns SFI-nätverk").first.click()
     page.get_by_role("link", name="Vilka kommuner saknar representant?").click()
     assert "Salem" in page.locator("#missing").inner_text()
