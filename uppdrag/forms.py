@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from insatsbasen.models import Insats
 from natverk.models import Contact, Municipality, Network, Organisation
 
-from .models import ActionPoint, Health, JournalNote, ReminderSetting, StrategicArea
+from .models import ActionPoint, Assignment, Commitment, Health, JournalNote, ReminderSetting, StrategicArea
 
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
 MULTIPLE_HELP = _("Hold Ctrl (Cmd on a Mac) to choose more than one.")
@@ -254,3 +254,100 @@ class ReminderSettingForm(forms.ModelForm):
         if days > 60:
             raise forms.ValidationError(_("At most 60 days."))
         return days
+
+
+class AssignmentForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = ["title", "description", "period_start", "period_end"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "title",
+            "description",
+            Row(Column("period_start", css_class="col-md-6"), Column("period_end", css_class="col-md-6")),
+            _submit(_("Save")),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period must end on or after its first day."))
+        return cleaned
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["position", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assignment = assignment
+        self.helper = FormHelper()
+        self.helper.layout = Layout("position", "title", "description", _submit(_("Save")))
+
+    def clean_position(self):
+        position = self.cleaned_data["position"]
+        taken = Commitment.objects.filter(assignment=self.assignment, position=position).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("Another commitment already has this number."))
+        return position
+
+
+class StrategicAreaForm(forms.ModelForm):
+    parent = AreaChoiceField(
+        queryset=StrategicArea.objects.none(),
+        required=False,
+        label=_("Part of"),
+        help_text=_("Empty for a main area. Choose a main area for a sub-area, or a sub-area for a point."),
+    )
+
+    class Meta:
+        model = StrategicArea
+        fields = ["parent", "position", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.assignment = assignment
+        # Only main areas and sub-areas can have children; an area never goes under its own branch.
+        own_branch = set(self.instance.descendant_ids()) if self.instance.pk else set()
+        candidates = [
+            area
+            for area in StrategicArea.objects.filter(assignment=assignment).in_tree_order()
+            if area.depth < StrategicArea.MAX_DEPTH - 1 and area.pk not in own_branch
+        ]
+        self.fields["parent"].queryset = StrategicArea.objects.filter(pk__in=[area.pk for area in candidates])
+        self.fields["parent"].choices = [("", _("(main area)"))] + [
+            (area.pk, self.fields["parent"].label_from_instance(area)) for area in candidates
+        ]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("parent", css_class="col-md-8"), Column("position", css_class="col-md-4")),
+            "title",
+            "description",
+            _submit(_("Save")),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = cleaned.get("parent")
+        if self.instance.pk:
+            # Moving an area moves everything under it: the whole branch must still fit in three levels.
+            height = 0
+            if self.instance.children.exists():
+                height = 2 if StrategicArea.objects.filter(parent__parent=self.instance).exists() else 1
+            depth = parent.depth + 1 if parent else 0
+            if depth + height >= StrategicArea.MAX_DEPTH:
+                self.add_error("parent", _("An area can have at most three levels: main area, sub-area, point."))
+        return cleaned

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Max
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +20,17 @@ from natverk.models import Decision
 from . import services
 from .access import can_manage, get_action_point_for_user, require_manager
 from .filters import ActionPointFilter
-from .forms import ActionPointForm, HealthForm, JournalNoteForm, ReminderSettingForm, ReportForm, StatusForm
+from .forms import (
+    ActionPointForm,
+    AssignmentForm,
+    CommitmentForm,
+    HealthForm,
+    JournalNoteForm,
+    ReminderSettingForm,
+    ReportForm,
+    StatusForm,
+    StrategicAreaForm,
+)
 from .models import ActionPoint, Assignment, Commitment, ReminderSetting, ReportSnapshot, StrategicArea
 
 
@@ -281,3 +293,60 @@ def reminder_settings(request):
         messages.success(request, _("Your reminder setting was saved."))
         return redirect("uppdrag:reminder_settings")
     return render(request, "uppdrag/reminder_settings.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_edit(request):
+    """The strategist registers or changes the current assignment."""
+    require_manager(request)
+    assignment = _assignment_or_none()
+    form = AssignmentForm(request.POST or None, instance=assignment)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The assignment was saved."))
+        return redirect("uppdrag:index")
+    title = _("Edit assignment") if assignment else _("New assignment")
+    return render(request, "uppdrag/simple_form.html", {"form": form, "title": title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_edit(request, pk=None):
+    require_manager(request)
+    assignment = _assignment_or_404()
+    commitment = get_object_or_404(Commitment, pk=pk, assignment=assignment) if pk else None
+    if commitment is None:
+        next_position = (assignment.commitments.aggregate(Max("position"))["position__max"] or 0) + 1
+        commitment = Commitment(assignment=assignment, position=next_position)
+    form = CommitmentForm(request.POST or None, instance=commitment, assignment=assignment)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The commitment was saved."))
+        return redirect("uppdrag:index")
+    title = _("Edit commitment") if pk else _("New commitment")
+    return render(request, "uppdrag/simple_form.html", {"form": form, "title": title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_edit(request, pk=None):
+    require_manager(request)
+    assignment = _assignment_or_404()
+    area = (
+        get_object_or_404(StrategicArea, pk=pk, assignment=assignment) if pk else StrategicArea(assignment=assignment)
+    )
+    form = StrategicAreaForm(request.POST or None, instance=area, assignment=assignment)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The strategic area was saved."))
+        return redirect("uppdrag:area_list")
+    title = _("Edit strategic area") if pk else _("New strategic area")
+    return render(request, "uppdrag/simple_form.html", {"form": form, "title": title})
+
+
+def _assignment_or_404():
+    assignment = _assignment_or_none()
+    if assignment is None:
+        raise Http404
+    return assignment

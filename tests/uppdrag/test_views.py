@@ -27,6 +27,10 @@ def detail(point):
         "/uppdrag/rapporter/ny/",
         "/uppdrag/paminnelser/",
         "/uppdrag/atgardspunkter/fran-beslut/1/",
+        "/uppdrag/uppdraget/",
+        "/uppdrag/atagande/ny/",
+        "/uppdrag/omraden/ny/",
+        "/uppdrag/rapporter/1/",
     ],
 )
 def test_every_page_needs_login(anonymous_client, url):
@@ -330,3 +334,74 @@ def test_the_strategist_links_insatser_and_the_point_shows_them(client_as, point
     assert list(point.insatser.all()) == [insats]
     body = client_as("lasare").get(detail(point)).content.decode()
     assert reverse("insatsbasen:detail", args=[insats.pk]) in body
+
+
+def test_the_strategist_adds_a_commitment_with_the_next_number(client_as, commitments):
+    client = client_as("strateg")
+    form = client.get("/uppdrag/atagande/ny/").context["form"]
+    assert form.initial["position"] == 3
+    client.post("/uppdrag/atagande/ny/", {"position": 3, "title": "Sprider kommunernas erfarenheter"})
+    assert commitments[0].assignment.commitments.get(position=3).title == "Sprider kommunernas erfarenheter"
+
+
+def test_two_commitments_cannot_share_a_number(client_as, commitments):
+    response = client_as("strateg").post("/uppdrag/atagande/ny/", {"position": 2, "title": "Dubblett"})
+    assert response.status_code == 200 and 'href="#id_position"' in response.content.decode()
+
+
+def test_the_strategist_adds_a_point_under_a_sub_area(client_as, areas):
+    client_as("strateg").post(
+        "/uppdrag/omraden/ny/", {"parent": areas["1.B"].pk, "position": 1, "title": "Dialog med myndigheter"}
+    )
+    from uppdrag.models import StrategicArea
+
+    assert StrategicArea.objects.get(title="Dialog med myndigheter").number == "1.B.1"
+
+
+def test_an_area_cannot_go_below_the_third_level(client_as, areas):
+    from uppdrag.models import StrategicArea
+
+    client = client_as("strateg")
+    client.post("/uppdrag/omraden/ny/", {"parent": areas["1.A.1"].pk, "position": 1, "title": "För djupt"})
+    # Moving main area 1 (three levels deep) under main area 2 would make four levels.
+    response = client.post(
+        reverse("uppdrag:area_edit", args=[areas["1"].pk]),
+        {"parent": areas["2"].pk, "position": 1, "title": "Etableringsreformen"},
+    )
+    assert not StrategicArea.objects.filter(title="För djupt").exists()
+    assert response.status_code == 200
+    areas["1"].refresh_from_db()
+    assert areas["1"].parent is None
+
+
+def test_only_the_strategist_manages_assignment_commitments_and_areas(client_as, commitments, areas):
+    client = client_as("introchef-botkyrka")
+    for url in ("/uppdrag/uppdraget/", "/uppdrag/atagande/ny/", "/uppdrag/omraden/ny/"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_the_strategist_changes_the_assignment_period(client_as, assignment):
+    client_as("strateg").post(
+        "/uppdrag/uppdraget/",
+        {"title": assignment.title, "period_start": "2026-01-01", "period_end": "2027-12-31"},
+    )
+    assignment.refresh_from_db()
+    assert assignment.period_end == datetime.date(2027, 12, 31)
+
+
+def test_the_export_builder_refuses_a_user_who_may_not_see_reports(cast, points):
+    from intro_sodertorn.exports import export_run
+    from intro_sodertorn.models import ExportJob
+    from uppdrag.services import report_snapshot_create
+
+    snapshot = report_snapshot_create(
+        points["regional"].commitment.assignment,
+        cast["strateg"],
+        "Rapport",
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 12, 31),
+    )
+    job = ExportJob.objects.create(
+        user=cast["lasare"], kind="uppdrag.report", title="x", params={"snapshot": snapshot.pk}
+    )
+    assert export_run(job.pk).status == "failed"
