@@ -20,7 +20,10 @@ def panels(request):
     reporter_ids = access.stat_reporter_municipality_ids(user)
     if reporter_ids:
         open_periods = list(Period.objects.filter(status=Period.Status.OPEN).order_by("year", "half"))
-        reports = {(r.municipality_id, r.period_id): r for r in Report.objects.filter(municipality_id__in=reporter_ids)}
+        reports = {
+            (r.municipality_id, r.period_id): r
+            for r in Report.objects.filter(municipality_id__in=reporter_ids).select_related("period", "municipality")
+        }
         items = []
         for municipality in Municipality.objects.filter(pk__in=reporter_ids):
             for period in open_periods:
@@ -42,6 +45,9 @@ def panels(request):
                     _("KIS reports to submit"), "statistik/home_panel.html", {"to_report": items}, 10 if overdue else 30
                 )
             )
+        else:
+            latest = sorted(reports.values(), key=lambda r: (r.period.year, r.period.half or 0))[-1:]
+            result.append(Panel(_("KIS reports"), "statistik/home_panel.html", {"done": latest}, 60))
     if access.is_stat_admin(user):
         waiting = list(Report.objects.filter(status=Report.Status.SUBMITTED).select_related("municipality", "period"))
         late = [
