@@ -63,7 +63,7 @@ def _nice_max(value):
         return 1
     magnitude = 10 ** (len(str(int(value))) - 1)
     # Steps that divide into four nice gridline values.
-    for step in (1, 2, 4, 6, 8, 10):
+    for step in (1, 1.2, 1.6, 2, 4, 6, 8, 10):
         if value <= step * magnitude:
             return step * magnitude
     return 10 * magnitude
@@ -82,9 +82,22 @@ def _svg(chart_id, title, summary, width, height, body):
     )
 
 
+def _spread(wanted, low, high, gap=13):
+    """End-label positions near their lines but never overlapping and inside [low, high]."""
+    order = sorted(wanted, key=lambda number: wanted[number])
+    placed, previous = {}, low - gap
+    for number in order:
+        previous = placed[number] = max(wanted[number], previous + gap)
+    # Labels pushed past the bottom move up again, keeping the gap, from the lowest one.
+    following = high + gap
+    for number in reversed(order):
+        following = placed[number] = min(placed[number], following - gap)
+    return placed
+
+
 def line_chart(chart_id, title, summary, x_labels, series, highlight=None, height=340):
     """``series``: [(name, [float | None per x])]; the series named ``highlight`` and "region" stand out."""
-    width, left, right, top, bottom = 760, 64, 160, 16, 36
+    width, left, right, top, bottom = 760, 64, 172, 16, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for _name, points in series for v in points if v is not None]
     top_value = _nice_max(max(values) if values else 1)
@@ -109,7 +122,12 @@ def line_chart(chart_id, title, summary, x_labels, series, highlight=None, heigh
             f'<text x="{x_at(index):.1f}" y="{height - 12}" text-anchor="middle" font-size="12" fill="#333">'
             f"{escape(label)}</text>"
         )
-    label_slots = []
+    wanted = {}
+    for number, (_name, points) in enumerate(series):
+        last = next((v for v in reversed(points) if v is not None), None)
+        if last is not None:
+            wanted[number] = y_at(last)
+    label_y = _spread(wanted, top + 4, top + plot_h + bottom - 22)
     for number, (name, points) in enumerate(series):
         is_region = name == _("Region mean")
         strong = is_region or name == highlight
@@ -136,14 +154,8 @@ def line_chart(chart_id, title, summary, x_labels, series, highlight=None, heigh
             )
             for x, y in seg:
                 group.append(_marker(MARKERS[number % len(MARKERS)] if not is_region else "diamond", x, y, colour))
-        last = next(((index, v) for index, v in reversed(list(enumerate(points))) if v is not None), None)
-        if last is not None:
-            y = y_at(last[1])
-            # Keep end labels from overlapping: push down past the previous one.
-            for taken in sorted(label_slots):
-                if abs(taken - y) < 13:
-                    y = taken + 13
-            label_slots.append(y)
+        if number in label_y:
+            y = label_y[number]
             weight = "700" if strong else "400"
             group.append(
                 f'<text x="{left + plot_w + 6}" y="{y + 4:.1f}" font-size="12" font-weight="{weight}" '

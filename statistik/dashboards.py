@@ -187,9 +187,11 @@ def indicator_comparison(user, indicator, period, filters):
     grid = load_grid(user, [period], [indicator.code])
     municipalities = [m for m in members([period]) if _is_member(m, period)]
     rows = [Row(m.name, [grid.cell(m.pk, period.pk, indicator.code, key)], municipality=m) for m in municipalities]
+    average = mean([row.cells[0] for row in rows])
     return {
         "rows": sort_comparison(rows),
-        "mean": mean([row.cells[0] for row in rows]),
+        "mean": average,
+        "mean_cell": Cell(average),
         "reported": len(grid.reported[period.pk]),
         "members": len(municipalities),
         "key": key,

@@ -112,6 +112,31 @@ class IndicatorForm(forms.ModelForm):
         return formula
 
 
+class CatalogueVersionForm(forms.Form):
+    name = forms.CharField(label=_("Name of the new version"), max_length=200)
+    valid_from_year = forms.IntegerField(label=_("Valid from year"), min_value=2000, max_value=2100)
+    valid_from_half = forms.TypedChoiceField(
+        label=_("From"),
+        choices=[(0, _("The whole year")), (1, _("First half")), (2, _("Second half"))],
+        coerce=int,
+        initial=0,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = "statistik:catalogue_version_create"
+        self.helper.layout = Layout(
+            Div(
+                Div("name", css_class="col-md-5"),
+                Div("valid_from_year", css_class="col-6 col-md-3"),
+                Div("valid_from_half", css_class="col-6 col-md-4"),
+                css_class="row",
+            ),
+            Submit("create", _("Make a new version from the latest")),
+        )
+
+
 class FilterForm(forms.Form):
     year_from = forms.IntegerField(label=_("From year"), required=False, min_value=1900, max_value=2200)
     year_to = forms.IntegerField(label=_("To year"), required=False, min_value=1900, max_value=2200)

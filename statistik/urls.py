@@ -10,6 +10,7 @@ urlpatterns = [
     path("perioder/", views.periods, name="periods"),
     path("katalog/", views.catalogue, name="catalogue"),
     path("katalog/<int:pk>/", views.indicator_edit, name="indicator_edit"),
+    path("katalog/ny-version/", views.catalogue_version_create, name="catalogue_version_create"),
     path("rapport/<int:municipality_pk>/<int:period_pk>/", views.report_start, name="report_start"),
     path("rapporter/<int:pk>/", views.report_detail, name="report"),
     path("rapporter/<int:pk>/granska/", views.report_review, name="report_review"),

@@ -18,7 +18,7 @@ from natverk.models import Municipality
 from . import dashboards, services
 from .calc import values_validate, visible_cells
 from .excel import template_build, upload_read
-from .forms import FilterForm, IndicatorForm, PeriodForm, ReopenForm, ReturnForm, UploadForm
+from .forms import CatalogueVersionForm, FilterForm, IndicatorForm, PeriodForm, ReopenForm, ReturnForm, UploadForm
 from .grid import report_grid
 from .models import KEY_LABELS, CatalogueVersion, Indicator, Period, Report
 
@@ -264,9 +264,25 @@ def periods(request):
 @require_GET
 def catalogue(request):
     versions = CatalogueVersion.objects.prefetch_related("indicators__form")
-    return render(
-        request, "statistik/catalogue.html", {"versions": versions, "is_stat_admin": access.is_stat_admin(request.user)}
-    )
+    context = {"versions": versions, "is_stat_admin": access.is_stat_admin(request.user)}
+    if context["is_stat_admin"]:
+        context["version_form"] = CatalogueVersionForm()
+    return render(request, "statistik/catalogue.html", context)
+
+
+@login_required
+@require_POST
+def catalogue_version_create(request):
+    """A new catalogue version from a period on; reports made before keep their version."""
+    if not access.is_stat_admin(request.user):
+        raise PermissionDenied
+    form = CatalogueVersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Fill in a name and the year the version applies from."))
+        return redirect("statistik:catalogue")
+    version = services.catalogue_version_create(request.user, **form.cleaned_data)
+    messages.success(request, _("Version %(number)s is made. Edit its definitions below.") % {"number": version.number})
+    return redirect("statistik:catalogue")
 
 
 @login_required

@@ -176,3 +176,18 @@ def test_the_overview_shows_status_per_municipality_and_period_and_who_is_late(
     html = client_as("lasare").get(reverse("statistik:overview")).content.decode()
     assert "Godkänd" in html
     assert "försenad, inte påbörjad" in html  # the deadline 2013 has passed for the others
+
+
+def test_the_statistics_administrator_makes_a_new_catalogue_version_from_a_year(client_as, catalogue):
+    response = client_as("statistik-region").post(
+        reverse("statistik:catalogue_version_create"),
+        {"name": "KIS 2011", "valid_from_year": 2011, "valid_from_half": 0},
+    )
+    assert response.status_code == 302
+    from statistik.models import CatalogueVersion
+
+    version = CatalogueVersion.objects.get(number=2)
+    assert version.valid_from_year == 2011 and version.indicators.count() == catalogue.indicators.count()
+    page = client_as("lasare").get(reverse("statistik:catalogue")).content.decode()
+    assert "KIS 2011 (v2)" in page and "Ny katalogversion" not in page
+    assert client_as("lasare").post(reverse("statistik:catalogue_version_create"), {}).status_code == 403
