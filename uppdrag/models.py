@@ -106,22 +106,8 @@ class Commitment(HealthFields):
 
 class StrategicAreaQuerySet(models.QuerySet):
     def in_tree_order(self):
-        """All areas depth first, as seed 004 lists them: 1, 1.A, 1.A.1, 1.B, 2 ..."""
-        areas = list(self.select_related("parent__parent"))
-        children = {}
-        for area in areas:
-            children.setdefault(area.parent_id, []).append(area)
-        for siblings in children.values():
-            siblings.sort(key=lambda area: (area.position, area.pk))
-        ordered = []
-
-        def walk(parent_id):
-            for area in children.get(parent_id, []):
-                ordered.append(area)
-                walk(area.pk)
-
-        walk(None)
-        return ordered
+        """The areas depth first, as seed 004 lists them: 1, 1.A, 1.A.1, 1.B, 2 ... (also for a filtered set)."""
+        return sorted(self.select_related("parent__parent"), key=lambda area: area.tree_key)
 
 
 class StrategicArea(HealthFields):
@@ -157,6 +143,15 @@ class StrategicArea(HealthFields):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    @property
+    def tree_key(self):
+        """(position, pk) pairs from the main area down: sorting by it gives the tree order."""
+        key, node = [], self
+        while node is not None:
+            key.append((node.position, node.pk))
+            node = node.parent
+        return tuple(reversed(key))
 
     @property
     def depth(self):

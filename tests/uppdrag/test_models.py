@@ -69,3 +69,11 @@ def test_closing_a_point_stamps_the_completion_and_reopening_clears_it(points):
     assert point.completed_at is not None and point.completion_note == "Inskickad."
     point.status_set("ongoing")
     assert point.completed_at is None
+
+
+def test_a_filtered_set_of_areas_keeps_the_tree_order(areas):
+    areas["1.A.2"].health_set("at_risk", "")
+    areas["2"].health_set("at_risk", "")
+    areas["1.B"].health_set("off_track", "")
+    at_risk = StrategicArea.objects.exclude(health="on_track").in_tree_order()
+    assert [area.number for area in at_risk] == ["1.A.2", "1.B", "2"]
