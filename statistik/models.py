@@ -302,8 +302,12 @@ class Report(models.Model):
         return self.status == self.Status.APPROVED
 
     @property
-    def is_editable_status(self):
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+    def accepts_changes(self):
+        """The municipality may change it: a draft while the period is open, or returned by the region.
+
+        A returned report can be corrected even after the period closed: the region asked for it.
+        """
+        return self.status == self.Status.RETURNED or (self.status == self.Status.DRAFT and self.period.is_open)
 
 
 class Value(models.Model):

@@ -45,10 +45,8 @@ def report_typed_values(report):
 
 def report_values_save(report, user, cleaned, action=ReportEvent.Action.SAVED):
     """Store validated figures (all of them, or none); log what changed. Returns the number of changes."""
-    if not report.is_editable_status:
-        raise ValidationError(
-            _("The report cannot be changed now: it is %(status)s.") % {"status": report.get_status_display()}
-        )
+    if not report.accepts_changes:
+        raise ValidationError(_("The report cannot be changed now."))
     indicators = {indicator.code: indicator for indicator in report_indicators(report)}
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
@@ -82,9 +80,9 @@ def _require(condition):
 
 def report_submit(report, user):
     _require(Report.objects.editable_by(user).filter(pk=report.pk).exists())
-    if not report.is_editable_status:
+    if report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
         raise ValidationError(_("Only a draft or a returned report can be submitted."))
-    if not report.period.is_open:
+    if not report.accepts_changes:
         raise ValidationError(_("The period is closed. Ask the regional statistics administrator to open it."))
     with transaction.atomic():
         report.status = Report.Status.SUBMITTED

@@ -115,11 +115,7 @@ def _report_context(request, report, raw=None, errors=None, upload_errors=None):
     indicators = services.report_indicators(report)
     typed = services.report_typed_values(report)
     cells = visible_cells(request.user, report.municipality_id, indicators, typed)
-    can_edit = (
-        report.is_editable_status
-        and report.period.is_open
-        and Report.objects.editable_by(request.user).filter(pk=report.pk).exists()
-    )
+    can_edit = report.accepts_changes and Report.objects.editable_by(request.user).filter(pk=report.pk).exists()
     errors = errors or {}
     return {
         "report": report,
@@ -151,6 +147,9 @@ def report_detail(request, pk):
         return render(request, "statistik/report.html", _report_context(request, report))
     if report.is_locked:
         messages.error(request, _("The report is approved and locked. Ask the region to reopen it."))
+        return redirect("statistik:report", pk=report.pk)
+    if not report.accepts_changes:
+        messages.error(request, _("The report cannot be changed now."))
         return redirect("statistik:report", pk=report.pk)
     indicators = services.report_indicators(report)
     raw = {(i.code, key): request.POST.get(f"v-{i.code}-{key}", "") for i in indicators for key in i.keys}
@@ -220,7 +219,7 @@ def report_template(request, pk):
 @require_POST
 def report_upload(request, pk):
     report = get_report_for_user(request, pk, write=True)
-    if not report.is_editable_status or not report.period.is_open:
+    if not report.accepts_changes:
         messages.error(request, _("The report cannot be changed now."))
         return redirect("statistik:report", pk=report.pk)
     indicators = services.report_indicators(report)

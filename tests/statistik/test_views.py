@@ -191,3 +191,20 @@ def test_the_statistics_administrator_makes_a_new_catalogue_version_from_a_year(
     page = client_as("lasare").get(reverse("statistik:catalogue")).content.decode()
     assert "KIS 2011 (v2)" in page and "Ny katalogversion" not in page
     assert client_as("lasare").post(reverse("statistik:catalogue_version_create"), {}).status_code == 403
+
+
+def test_a_draft_in_a_closed_period_cannot_be_changed_but_a_returned_report_can_be_corrected(
+    client_as, make_report, municipalities, period
+):
+    period.status = "closed"
+    period.save()
+    reporter = client_as("rapportor-botkyrka")
+    draft = make_report(municipalities["Botkyrka"], period)
+    _post(reporter, draft, {("MOT_TOT", "T"): "4"})
+    assert not Value.objects.filter(report=draft).exists()
+    assert 'name="v-MOT_TOT-T"' not in reporter.get(reverse("statistik:report", args=[draft.pk])).content.decode()
+    draft.status = "returned"
+    draft.save()
+    _post(reporter, draft, {("MOT_TOT", "T"): "4"}, action="submit")
+    draft.refresh_from_db()
+    assert draft.status == "submitted" and Value.objects.get(report=draft).value == 4
