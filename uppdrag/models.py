@@ -11,7 +11,6 @@ Who sees what (applied by ``ActionPointQuerySet.visible_to``; documented in the 
 """
 
 import calendar
-import datetime
 
 from django.conf import settings
 from django.db import models
@@ -439,10 +438,6 @@ class ActionPoint(models.Model):
 
     def can_update_status(self, user):
         return self.can_edit(user) or (user.is_authenticated and self.owner_user_id == user.pk)
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
 
 
 class JournalNote(models.Model):
