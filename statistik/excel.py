@@ -99,7 +99,7 @@ def upload_read(uploaded_file, indicators):
         raw[(code, key)] = value
         where[(code, key)] = cell_ref
     cleaned, cell_errors = values_validate(indicators, raw)
-    names = {i.code: i.name for i in indicators}
+    names = {i.code: i.label for i in indicators}
     for (code, key), message in cell_errors.items():
         errors.append(
             _("Cell %(cell)s (%(name)s, %(key)s): %(message)s")

@@ -60,7 +60,7 @@ def build_overview(job, writer, progress):
             sheet.append(
                 [
                     indicator.code,
-                    indicator.name,
+                    indicator.label,
                     str(KEY_LABELS[figure["key"]]),
                     _value(figure["now"]),
                     _value(figure["before"]),
@@ -80,7 +80,7 @@ def build_series(job, writer, progress):
     sheet = writer.add_sheet(
         indicator.code,
         header=[_("Municipality")] + [str(p) for p in periods],
-        preamble=_preamble(f"{job.title}: {indicator.name} ({KEY_LABELS[series['key']]})", job.params, filters),
+        preamble=_preamble(f"{job.title}: {indicator.label} ({KEY_LABELS[series['key']]})", job.params, filters),
     )
     for row in series["rows"]:
         sheet.append([row.label] + [_value(cell) for cell in row.cells])
@@ -98,7 +98,7 @@ def build_comparison(job, writer, progress):
         f"{indicator.code} {period}",
         header=[_("Municipality"), str(period)],
         preamble=_preamble(
-            f"{job.title}: {indicator.name} {period} ({KEY_LABELS[comparison['key']]})", job.params, filters
+            f"{job.title}: {indicator.label} {period} ({KEY_LABELS[comparison['key']]})", job.params, filters
         )
         + [_("%(reported)s of %(members)s have reported") % comparison],
     )
@@ -121,8 +121,8 @@ def build_municipality(job, writer, progress):
     )
     for item in profile:
         indicator = item["indicator"]
-        sheet.append([indicator.code, indicator.name, municipality.name] + [_value(c) for c in item["own"]])
-        sheet.append([indicator.code, indicator.name, _("Region mean")] + [_value(c) for c in item["region"]])
+        sheet.append([indicator.code, indicator.label, municipality.name] + [_value(c) for c in item["own"]])
+        sheet.append([indicator.code, indicator.label, _("Region mean")] + [_value(c) for c in item["region"]])
     return f"kis-{municipality.code}.xlsx"
 
 

@@ -37,7 +37,7 @@ def report_grid(indicators, cells, raw, errors, can_edit):
                     "key": key,
                     "name": f"v-{indicator.code}-{key}",
                     "id": cell_id,
-                    "label": f"{indicator.name}, {KEY_LABELS[key]}",
+                    "label": f"{indicator.label}, {KEY_LABELS[key]}",
                     "value": value,
                     "display": stored.display() if stored else "–",
                     "error": errors.get((indicator.code, key)),

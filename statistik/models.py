@@ -8,8 +8,8 @@ a report keeps the version it was made under, so an old report keeps its definit
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from intro_sodertorn import access
 
@@ -90,6 +90,13 @@ class Form(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def label(self):
+        """The Swedish name, or the English one when the page is in English and one is given."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
 
 class Indicator(models.Model):
     """An indicator of one catalogue version: typed in by the municipality or derived by a formula."""
@@ -152,6 +159,13 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def label(self):
+        """The Swedish name, or the English one when the page is in English and one is given."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
 
     @property
     def keys(self):

@@ -33,7 +33,7 @@ def indicator_page(user, indicator, filters, period_id=None):
         summary = _(
             "%(name)s (%(key)s) per municipality %(start)s–%(end)s; the region's mean went from %(first)s to %(last)s."
         ) % {
-            "name": indicator.name,
+            "name": indicator.label,
             "key": key_label,
             "start": labels[0],
             "end": labels[-1],
@@ -41,8 +41,8 @@ def indicator_page(user, indicator, filters, period_id=None):
             "last": _fmt(last),
         }
     else:
-        summary = _("%(name)s: no approved figures in the chosen periods.") % {"name": indicator.name}
-    series_chart = line_chart("series", indicator.name, summary, labels, lines) if periods else ""
+        summary = _("%(name)s: no approved figures in the chosen periods.") % {"name": indicator.label}
+    series_chart = line_chart("series", indicator.label, summary, labels, lines) if periods else ""
 
     period = next((p for p in periods if str(p.pk) == str(period_id)), None) or (periods[-1] if periods else None)
     comparison = comparison_chart = comparison_summary = None
@@ -54,7 +54,7 @@ def indicator_page(user, indicator, filters, period_id=None):
             "%(name)s %(period)s: %(reported)s of %(members)s municipalities have reported; "
             "the region's unweighted mean is %(mean)s%(top)s."
         ) % {
-            "name": indicator.name,
+            "name": indicator.label,
             "period": period,
             "reported": comparison["reported"],
             "members": comparison["members"],
@@ -65,7 +65,7 @@ def indicator_page(user, indicator, filters, period_id=None):
         }
         comparison_chart = bar_chart(
             "comparison",
-            f"{indicator.name} {period}",
+            f"{indicator.label} {period}",
             comparison_summary,
             [(row.label, row.cells[0]) for row in rows],
             mean=comparison["mean"],
@@ -95,14 +95,14 @@ def municipality_page(user, municipality, filters):
         own_last = next((c for c in reversed(item["own"]) if c.value is not None or c.suppressed), None)
         region_last = next((c for c in reversed(item["region"]) if c.value is not None), None)
         item["summary"] = _("%(name)s for %(municipality)s, latest %(own)s against the region's mean %(region)s.") % {
-            "name": indicator.name,
+            "name": indicator.label,
             "municipality": municipality.name,
             "own": own_last.display() if own_last else "–",
             "region": region_last.display() if region_last else "–",
         }
         item["chart"] = line_chart(
             f"profile-{indicator.code}",
-            f"{indicator.name}: {municipality.name}",
+            f"{indicator.label}: {municipality.name}",
             item["summary"],
             labels,
             [(municipality.name, _points(item["own"])), (_("Region mean"), _points(item["region"]))],

@@ -16,7 +16,7 @@ from intro_sodertorn.xlsx import XLSX_CONTENT_TYPE
 from natverk.models import Municipality
 
 from . import dashboards, services
-from .calc import values_validate, visible_cells
+from .calc import Cell, cells_compute, values_validate
 from .excel import template_build, upload_read
 from .forms import CatalogueVersionForm, FilterForm, IndicatorForm, PeriodForm, ReopenForm, ReturnForm, UploadForm
 from .grid import report_grid
@@ -114,7 +114,9 @@ def report_start(request, municipality_pk, period_pk):
 def _report_context(request, report, raw=None, errors=None, upload_errors=None):
     indicators = services.report_indicators(report)
     typed = services.report_typed_values(report)
-    cells = visible_cells(request.user, report.municipality_id, indicators, typed)
+    # The report itself is only open to its municipality and the region's administrator, who must
+    # see every figure to review it; suppression applies to what is published (dashboards, exports).
+    cells = {cell: Cell(value) for cell, value in cells_compute(indicators, typed).items()}
     can_edit = report.accepts_changes and Report.objects.editable_by(request.user).filter(pk=report.pk).exists()
     errors = errors or {}
     return {
@@ -136,7 +138,7 @@ def _report_context(request, report, raw=None, errors=None, upload_errors=None):
 
 
 def _name(indicators, code):
-    return next((i.name for i in indicators if i.code == code), code)
+    return next((i.label for i in indicators if i.code == code), code)
 
 
 @login_required

@@ -169,3 +169,12 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_years(client_as, make_
         add_year(year)
     many = [_count_queries(client, url) for url in urls]
     assert many == few
+
+
+def test_indicator_names_are_swedish_data_with_the_english_name_on_english_pages(client_as, settings, catalogue):
+    client = client_as("lasare")
+    url = reverse("statistik:dashboard_indicator", args=["AVS_ANDEL"])
+    assert '<h1 class="h2">Andel avslut till arbete eller studier</h1>' in client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(url).content.decode()
+    assert '<h1 class="h2">Share of exits to work or studies</h1>' in html and "Over time, per municipality" in html

@@ -208,3 +208,12 @@ def test_a_draft_in_a_closed_period_cannot_be_changed_but_a_returned_report_can_
     _post(reporter, draft, {("MOT_TOT", "T"): "4"}, action="submit")
     draft.refresh_from_db()
     assert draft.status == "submitted" and Value.objects.get(report=draft).value == 4
+
+
+def test_the_region_reviews_a_report_with_every_figure_unsuppressed(client_as, make_report, municipalities, period):
+    values = {("AVS_ARB", "T"): 3, ("AVS_STU", "T"): 1, ("AVS_FLY", "T"): 0, ("AVS_PLAN", "T"): 0, ("AVS_OVR", "T"): 0}
+    report = make_report(municipalities["Salem"], period, values, status="submitted")
+    html = client_as("statistik-region").get(reverse("statistik:report", args=[report.pk])).content.decode()
+    assert '<span id="id_v-AVS_ARB-T">3</span>' in html
+    assert '<span id="id_v-AVS_ANDEL-T">100</span>' in html
+    assert "&lt;5" not in html
