@@ -70,7 +70,16 @@ def indicator_page(user, indicator, filters, period_id=None):
             [(row.label, row.cells[0]) for row in rows],
             mean=comparison["mean"],
         )
+    ignored = []
+    if filters.sex != "T" and indicator.breakdown != indicator.Breakdown.SEX:
+        ignored.append(_("sex"))
+    if filters.age != "T" and indicator.breakdown != indicator.Breakdown.AGE:
+        ignored.append(_("age band"))
     return {
+        "filter_note": _("This indicator is not broken down by %(what)s: the total is shown.")
+        % {"what": _(" or ").join(str(item) for item in ignored)}
+        if ignored
+        else "",
         "indicator": indicator,
         "periods": periods,
         "series": series,

@@ -179,6 +179,13 @@ def period_set_status(period, user, status):
     period.save(update_fields=["status"])
 
 
+def period_set_deadline(period, user, deadline):
+    """Move a deadline; reminders are keyed by deadline, so the new one gets its own reminders."""
+    _require(access.is_stat_admin(user))
+    period.deadline = deadline
+    period.save(update_fields=["deadline"])
+
+
 def late_municipalities(period):
     """Members during the period without a submitted or approved report."""
     done = Report.objects.filter(

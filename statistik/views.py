@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -250,6 +251,17 @@ def periods(request):
             _("The period %(period)s is now %(status)s.")
             % {"period": period, "status": period.get_status_display().lower()},
         )
+        return redirect("statistik:periods")
+    if request.method == "POST" and "new_deadline" in request.POST and "period" in request.POST:
+        period = get_object_or_404(Period, pk=request.POST["period"])
+        deadline = parse_date(request.POST["new_deadline"] or "")
+        if deadline is None:
+            messages.error(request, _("Write the deadline as a date, for example 2013-02-28."))
+        else:
+            services.period_set_deadline(period, request.user, deadline)
+            messages.success(
+                request, _("The deadline of %(period)s is now %(date)s.") % {"period": period, "date": deadline}
+            )
         return redirect("statistik:periods")
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -217,3 +217,24 @@ def test_the_region_reviews_a_report_with_every_figure_unsuppressed(client_as, m
     assert '<span id="id_v-AVS_ARB-T">3</span>' in html
     assert '<span id="id_v-AVS_ANDEL-T">100</span>' in html
     assert "&lt;5" not in html
+
+
+def test_the_statistics_administrator_moves_a_deadline_and_opens_and_closes_a_period(client_as, period):
+    region = client_as("statistik-region")
+    region.post(reverse("statistik:periods"), {"period": period.pk, "new_deadline": "2013-03-31"})
+    region.post(reverse("statistik:periods"), {"period": period.pk, "status": "closed"})
+    period.refresh_from_db()
+    assert str(period.deadline) == "2013-03-31" and period.status == "closed"
+    response = region.post(reverse("statistik:periods"), {"period": period.pk, "new_deadline": "snart"}, follow=True)
+    assert "Skriv sista dagen som ett datum" in response.content.decode()
+    assert (
+        client_as("rapportor-botkyrka")
+        .post(reverse("statistik:periods"), {"period": period.pk, "status": "open"})
+        .status_code
+        == 403
+    )
+
+
+def test_a_filter_that_does_not_apply_to_the_indicator_says_so(client_as, catalogue):
+    url = reverse("statistik:dashboard_indicator", args=["AVS_MAN"]) + "?sex=K"
+    assert "Indikatorn är inte fördelad på kön: totalen visas." in client_as("lasare").get(url).content.decode()
