@@ -51,7 +51,15 @@ def build_overview(job, writer, progress):
     overview = dashboards.region_overview(job.user, filters)
     sheet = writer.add_sheet(
         _("Overview"),
-        header=[_("Code"), _("Indicator"), _("Breakdown"), _("Latest"), _("Year before"), _("Change"), _("Unit")],
+        header=[
+            _("Code"),
+            _("Indicator"),
+            _("Breakdown"),
+            _("Latest"),
+            _("Year before"),
+            _("Change from the year before"),
+            _("Unit"),
+        ],
         preamble=_preamble(job.title, job.params, filters),
     )
     if overview:

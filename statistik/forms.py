@@ -141,12 +141,7 @@ class FilterForm(forms.Form):
     year_from = forms.IntegerField(label=_("From year"), required=False, min_value=1900, max_value=2200)
     year_to = forms.IntegerField(label=_("To year"), required=False, min_value=1900, max_value=2200)
     sex = forms.ChoiceField(label=_("Sex"), choices=SEX_CHOICES, required=False)
-    age = forms.ChoiceField(
-        label=_("Age band"),
-        choices=AGE_CHOICES,
-        required=False,
-        help_text=_("Only for indicators broken down by age."),
-    )
+    age = forms.ChoiceField(label=_("Age band"), choices=AGE_CHOICES, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
