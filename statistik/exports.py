@@ -41,6 +41,7 @@ def export_title(kind, params):
         "statistik.comparison": _("KIS comparison %(code)s"),
         "statistik.municipality": _("KIS municipality profile"),
         "statistik.status": _("KIS reporting status"),
+        "statistik.catalogue": _("KIS indicators and definitions"),
     }
     return titles[kind] % {"code": params.get("code", "")}
 
@@ -154,3 +155,34 @@ def build_status(job, writer, progress):
             ]
         )
     return "kis-rapporteringsstatus.xlsx"
+
+
+@register_export("statistik.catalogue")
+def build_catalogue(job, writer, progress):
+    from .models import CatalogueVersion
+
+    header = [_("Code"), _("Form"), _("Indicator"), _("Definition"), _("Unit"), _("Kind"), _("Formula"), _("Source")]
+    for version in CatalogueVersion.objects.prefetch_related("indicators__form"):
+        sheet = writer.add_sheet(
+            f"v{version.number}",
+            header=header,
+            preamble=[
+                f"{job.title}: {version}",
+                _("Valid from %(year)s. Exported %(date)s.")
+                % {"year": version.valid_from_year, "date": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
+            ],
+        )
+        for indicator in version.indicators.all():
+            sheet.append(
+                [
+                    indicator.code,
+                    indicator.form.label,
+                    indicator.label,
+                    indicator.definition,
+                    indicator.get_unit_display(),
+                    indicator.get_kind_display(),
+                    indicator.formula,
+                    indicator.source,
+                ]
+            )
+    return "kis-indikatorer.xlsx"

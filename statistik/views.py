@@ -29,6 +29,7 @@ EXPORT_KINDS = {
     "statistik.comparison": "dashboard_indicator",
     "statistik.municipality": "dashboard_municipality",
     "statistik.status": "overview",
+    "statistik.catalogue": "catalogue",
 }
 
 

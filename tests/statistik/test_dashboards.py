@@ -113,11 +113,12 @@ def test_every_dashboard_export_runs_and_carries_the_parameters(
         "statistik.comparison",
         "statistik.municipality",
         "statistik.status",
+        "statistik.catalogue",
     ):
         with django_capture_on_commit_callbacks(execute=True):
             client.post(reverse("statistik:export", args=[kind]), params | {"year_from": 2010, "sex": "K"})
     jobs = ExportJob.objects.filter(user=cast["introchef-botkyrka"])
-    assert [job.status for job in jobs] == ["done"] * 5, [job.error for job in jobs]
+    assert [job.status for job in jobs] == ["done"] * 6, [job.error for job in jobs]
     series = next(job for job in jobs if job.kind == "statistik.series")
     text = " ".join(
         str(c) for row in load_workbook(series.file.open("rb")).active.iter_rows(values_only=True) for c in row if c
