@@ -246,7 +246,9 @@ def periods(request):
     form = PeriodForm(request.POST or None)
     if request.method == "POST" and "status" in request.POST and "period" in request.POST:
         period = get_object_or_404(Period, pk=request.POST["period"])
-        services.period_set_status(period, request.user, request.POST["status"] == "open" and "open" or "closed")
+        services.period_set_status(
+            period, request.user, Period.Status.OPEN if request.POST["status"] == "open" else Period.Status.CLOSED
+        )
         messages.success(
             request,
             _("The period %(period)s is now %(status)s.")

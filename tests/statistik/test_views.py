@@ -238,3 +238,28 @@ def test_the_statistics_administrator_moves_a_deadline_and_opens_and_closes_a_pe
 def test_a_filter_that_does_not_apply_to_the_indicator_says_so(client_as, catalogue):
     url = reverse("statistik:dashboard_indicator", args=["AVS_MAN"]) + "?sex=K"
     assert "Indikatorn är inte fördelad på kön: totalen visas." in client_as("lasare").get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "username", ["rapportor-botkyrka", "introchef-botkyrka", "statistik-region", "strateg", "lasare", "admin"]
+)
+def test_the_start_page_and_dashboards_work_for_every_member_of_the_cast(
+    client_as, username, make_report, municipalities, period
+):
+    make_report(municipalities["Botkyrka"], period, {("MOT_TOT", "T"): 3}, status="approved")
+    client = client_as(username)
+    for url in (
+        reverse("statistik:index"),
+        reverse("statistik:overview"),
+        reverse("statistik:catalogue"),
+        reverse("statistik:dashboard"),
+        reverse("statistik:dashboard_indicator", args=["MOT_TOT"]),
+        reverse("statistik:dashboard_municipality", args=[municipalities["Botkyrka"].pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_an_unknown_indicator_or_export_is_not_found(client_as, catalogue):
+    client = client_as("lasare")
+    assert client.get(reverse("statistik:dashboard_indicator", args=["NOPE"])).status_code == 404
+    assert client.post(reverse("statistik:export", args=["statistik.nope"])).status_code == 404
