@@ -100,6 +100,12 @@ def line_chart(chart_id, title, summary, x_labels, series, highlight=None, heigh
     width, left, right, top, bottom = 760, 64, 172, 16, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for _name, points in series for v in points if v is not None]
+    if not values:
+        body = (
+            f'<text x="{width / 2}" y="40" text-anchor="middle" font-size="14" fill="#444">'
+            f"{escape(_('No figures to show for the chosen periods.'))}</text>"
+        )
+        return _svg(chart_id, title, summary, width, 70, body)
     top_value = _nice_max(max(values) if values else 1)
     count = max(len(x_labels), 1)
 

@@ -103,12 +103,17 @@ def municipality_page(user, municipality, filters):
         indicator = item["indicator"]
         own_last = next((c for c in reversed(item["own"]) if c.value is not None or c.suppressed), None)
         region_last = next((c for c in reversed(item["region"]) if c.value is not None), None)
-        item["summary"] = _("%(name)s for %(municipality)s, latest %(own)s against the region's mean %(region)s.") % {
-            "name": indicator.label,
-            "municipality": municipality.name,
-            "own": own_last.display() if own_last else "–",
-            "region": region_last.display() if region_last else "–",
-        }
+        if own_last is None and region_last is None:
+            item["summary"] = _("%(name)s: no approved figures in the chosen periods.") % {"name": indicator.label}
+        else:
+            item["summary"] = _(
+                "%(name)s for %(municipality)s, latest %(own)s against the region's mean %(region)s."
+            ) % {
+                "name": indicator.label,
+                "municipality": municipality.name,
+                "own": own_last.display() if own_last else "–",
+                "region": region_last.display() if region_last else "–",
+            }
         item["chart"] = line_chart(
             f"profile-{indicator.code}",
             f"{indicator.label}: {municipality.name}",
