@@ -101,10 +101,8 @@ def line_chart(chart_id, title, summary, x_labels, series, highlight=None, heigh
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for _name, points in series for v in points if v is not None]
     if not values:
-        body = (
-            f'<text x="{width / 2}" y="40" text-anchor="middle" font-size="14" fill="#444">'
-            f"{escape(_('No figures to show for the chosen periods.'))}</text>"
-        )
+        empty = _("No figures to show for the chosen periods.")
+        body = f'<text x="{width / 2}" y="40" text-anchor="middle" font-size="14" fill="#444">{escape(empty)}</text>'
         return _svg(chart_id, title, summary, width, 70, body)
     top_value = _nice_max(max(values) if values else 1)
     count = max(len(x_labels), 1)
@@ -184,13 +182,14 @@ def bar_chart(chart_id, title, summary, rows, mean=None, unit_label=""):
     parts = []
     # The mean line goes first so that bars and their figures are drawn on top of it.
     if mean is not None:
+        mean_label = _("Region mean")
         x = left + plot_w * float(mean) / float(top_value)
         bottom = top + row_h * len(rows)
         parts.append(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{bottom}" stroke="#000" stroke-width="2" '
             f'stroke-dasharray="5 4"/>'
             f'<text x="{x:.1f}" y="{bottom + 18}" text-anchor="middle" font-size="12" font-weight="700">'
-            f"{escape(_('Region mean'))} {_fmt(float(mean))}{escape(unit_label)}</text>"
+            f"{escape(mean_label)} {_fmt(float(mean))}{escape(unit_label)}</text>"
         )
     for index, (label, cell) in enumerate(rows):
         y = top + index * row_h
