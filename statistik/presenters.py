@@ -29,7 +29,14 @@ def indicator_page(user, indicator, filters, period_id=None):
     lines.append((_("Region mean"), _points(series["region"])))
     first = next((c.shown for c in series["region"] if c.shown is not None), None)
     last = next((c.shown for c in reversed(series["region"]) if c.shown is not None), None)
-    if periods and first is not None and last is not None:
+    if periods and first is not None and last is not None and len(periods) == 1:
+        summary = _("%(name)s (%(key)s) per municipality %(period)s; the region's mean is %(last)s.") % {
+            "name": indicator.label,
+            "key": key_label,
+            "period": labels[0],
+            "last": _fmt(last),
+        }
+    elif periods and first is not None and last is not None:
         summary = _(
             "%(name)s (%(key)s) per municipality %(start)s–%(end)s; the region's mean went from %(first)s to %(last)s."
         ) % {
