@@ -1,4 +1,10 @@
-// Portal-wide behaviour: warn before the session times out.
+// Portal-wide behaviour: move focus to a form's error summary; warn before the session times out.
+(function () {
+  "use strict";
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+})();
+
 (function () {
   "use strict";
   var box = document.getElementById("session-warning");
