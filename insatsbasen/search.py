@@ -76,7 +76,7 @@ def search(queryset, query):
 def _vocabulary(queryset):
     """Distinct stems of the candidate documents (for compound splitting); small for a catalogue."""
     vocabulary = set()
-    for document in queryset.values_list("search_document", flat=True).iterator():
+    for document in queryset.values_list("search_document", flat=True).iterator(chunk_size=2000):
         vocabulary.update(document.split())
     return vocabulary
 

@@ -1,0 +1,132 @@
+"""axe-core on every page of the portal, in Swedish and in English, as the role that uses it.
+
+The pages come from walking the URL patterns: a URL without a case in ``cases.py`` (or a
+reason there why it is not a page) fails ``test_every_url_has_an_accessibility_case``, so a
+page added later cannot slip through untested.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .cases import CASES, NOT_PAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = (ROOT / "static/vendor/axe-core/axe.min.js").read_text(encoding="utf-8")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _walk(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def portal_url_names():
+    """Every named URL of the portal's own apps (Django admin and auth internals excluded)."""
+    names = set(_walk(get_resolver().url_patterns))
+    return {name for name in names if not name.startswith("admin:")}
+
+
+def test_every_url_has_an_accessibility_case():
+    missing = sorted(portal_url_names() - set(CASES) - set(NOT_PAGES))
+    assert not missing, "Add an accessibility case (tests/accessibility/cases.py) for: " + ", ".join(missing)
+
+
+def test_no_case_names_a_url_that_no_longer_exists():
+    stale = sorted((set(CASES) | set(NOT_PAGES)) - portal_url_names())
+    assert not stale, "Remove cases for URLs that are gone: " + ", ".join(stale)
+
+
+def _session_cookie(live_server, username):
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": live_server.url,
+    }
+
+
+def _run_axe(page):
+    page.add_script_tag(content=AXE)
+    result = page.evaluate(
+        """async (tags) => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                           nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+        }""",
+        WCAG_TAGS,
+    )
+    return result
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_every_page_has_no_wcag_a_or_aa_violations(
+    language, live_server, browser, settings, screenshot_dir, municipalities
+):
+    from intro_sodertorn.demo import demo_load
+
+    demo_load()
+    failures, visited = [], []
+    pages_dir = screenshot_dir / "pages"
+    pages_dir.mkdir(exist_ok=True)
+    contexts = {}
+    for name, cases in sorted(CASES.items()):
+        for case in cases:
+            context = contexts.get(case.user)
+            if context is None:
+                context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+                cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+                if case.user:
+                    cookies.append(_session_cookie(live_server, case.user))
+                context.add_cookies(cookies)
+                contexts[case.user] = context
+            page = context.new_page()
+            page.set_default_timeout(5000)
+            url = live_server.url + reverse(name, kwargs=case.kwargs() if case.kwargs else None) + case.query
+            response = page.goto(url)
+            if response is None or response.status >= 400:
+                failures.append(f"{name} as {case.user}: HTTP {response.status if response else '?'} at {url}")
+                page.close()
+                continue
+            if case.action:
+                try:
+                    case.action(page)
+                    page.wait_for_load_state()
+                except Exception as error:  # noqa: BLE001 - reported with the page it happened on
+                    failures.append(f"{name} as {case.user} ({case.label}): the action failed: {error}")
+                    page.close()
+                    continue
+            assert page.locator("html").get_attribute("lang") == language, url
+            for violation in _run_axe(page):
+                failures.append(
+                    f"{name} as {case.user} ({case.label or url}): {violation['id']} [{violation['impact']}] "
+                    f"{violation['help']} at {violation['nodes']}"
+                )
+            visited.append(url)
+            if language == "sv":
+                # Every page at desktop and phone width, to look at (screenshots/pages/).
+                stem = f"{name.replace(':', '-')}-{cases.index(case) + 1}"
+                page.screenshot(path=pages_dir / f"{stem}-desktop.png", full_page=True)
+                page.set_viewport_size({"width": 390, "height": 844})
+                page.screenshot(path=pages_dir / f"{stem}-phone.png", full_page=True)
+            page.close()
+    for context in contexts.values():
+        context.close()
+    (screenshot_dir / f"axe-{language}.json").write_text(
+        json.dumps({"pages": len(visited), "failures": failures}, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    assert visited
+    assert not failures, f"{len(failures)} violations on {len(visited)} pages:\n" + "\n".join(failures)
