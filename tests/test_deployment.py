@@ -40,3 +40,13 @@ def test_compose_has_the_five_services_and_migrates_on_start():
     assert "gunicorn intro_sodertorn.wsgi" in COMPOSE
     assert "celery -A intro_sodertorn worker" in COMPOSE
     assert "celery -A intro_sodertorn beat" in COMPOSE
+
+
+def test_every_scheduled_task_is_a_registered_celery_task():
+    from django.conf import settings
+
+    from intro_sodertorn.celery import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, f"{name}: {entry['task']} is not a task"
