@@ -130,3 +130,13 @@ def test_every_page_has_no_wcag_a_or_aa_violations(
     )
     assert visited
     assert not failures, f"{len(failures)} violations on {len(visited)} pages:\n" + "\n".join(failures)
+
+
+def test_the_accessibility_statement_states_what_the_tests_measure():
+    """/tillganglighet/ must state the measured result honestly: update it with the cases."""
+    from intro_sodertorn.views import ACCESSIBILITY_MEASUREMENT as measured
+
+    hint = "update ACCESSIBILITY_MEASUREMENT in intro_sodertorn/views.py"
+    assert measured["screens"] == len(CASES), hint
+    assert measured["states"] == sum(len(cases) for cases in CASES.values()), hint
+    assert f"axe v{measured['axe_version']}" in AXE[:100], hint
