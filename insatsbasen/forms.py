@@ -6,6 +6,7 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intro_sodertorn import access
 from natverk.models import Contact, Municipality, Organisation
@@ -156,7 +157,7 @@ SORTS = [
     ("relevance", _("Relevance")),
     ("name", _("Name")),
     ("-updated_at", _("Last changed")),
-    ("review_due_on", _("Review due")),
+    ("review_due_on", pgettext_lazy("sort order", "Review due")),
     ("start_date", _("Start date")),
 ]
 

@@ -154,7 +154,7 @@ class Insats(models.Model):
     class ProviderType(models.TextChoices):
         MUNICIPALITY = "kommun", _("Municipality")
         AUTHORITY = "myndighet", _("Government authority")
-        COUNTY_COUNCIL = "landsting", _("County council")
+        COUNTY_COUNCIL = "landsting", pgettext_lazy("provider type", "County council")
         PRIVATE = "privat", _("Private company")
         NON_PROFIT = "ideell", _("Non-profit organisation")
         GUIDE = "lots", _("Establishment guide (etableringslots)")

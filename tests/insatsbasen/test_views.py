@@ -211,3 +211,11 @@ def test_hsds_services_json_has_the_shape_of_hsds_3(anonymous_client, make_insat
     address = service["service_at_locations"][0]["location"]["addresses"][0]
     assert address["address_1"] == "Storgatan 1" and address["country"] == "SE"
     assert anonymous_client.get("/katalog/hsds/").status_code == 200
+
+
+def test_the_review_badge_says_what_to_do_while_the_date_column_keeps_its_own_word(client_as, make_insats):
+    make_insats("Språkcafé Skogås", verified_days_ago=400)
+    client = client_as("admin-huddinge")
+    page = client.get("/insatser/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert ">Ska granskas</span>" in page
+    assert '<option value="review_due_on">Granskningsdatum</option>' in page
