@@ -18,6 +18,10 @@ from intro_sodertorn import access
 from .models import TOTAL, Indicator
 
 SUPPRESS_BELOW = 5
+# A change from last year worth a question before approval: more than half as much again (or less),
+# and at least this much in absolute terms, so that 2 → 4 persons does not raise a flag.
+LARGE_CHANGE_SHARE = Decimal("0.5")
+LARGE_CHANGE_AT_LEAST = Decimal(10)
 
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 
@@ -288,3 +292,54 @@ def visible_cells(user, municipality_id, indicators, typed_values):
             break
     counts = {indicator.code for indicator in indicators if indicator.is_count}
     return {cell: Cell(value, cell in hidden, cell[0] in counts) for cell, value in cells.items()}
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure beside the same figure of last year's approved report."""
+
+    now: Decimal | None
+    before: Decimal | None
+
+    @property
+    def difference(self):
+        if self.now is None or self.before is None:
+            return None
+        return self.now - self.before
+
+    @property
+    def relative(self):
+        """The change as a percentage of last year's figure; None when last year was 0 or missing."""
+        if self.difference is None or not self.before:
+            return None
+        return (self.difference / self.before * 100).quantize(Decimal(1))
+
+    @property
+    def is_large(self):
+        difference = self.difference
+        if difference is None or abs(difference) < LARGE_CHANGE_AT_LEAST:
+            return False
+        return not self.before or abs(difference) > abs(self.before) * LARGE_CHANGE_SHARE
+
+    def before_display(self):
+        return Cell(self.before).display()
+
+    def now_display(self):
+        return Cell(self.now).display()
+
+    def difference_display(self):
+        """E.g. "+12 (+35 %)"; without the percentage when last year was 0."""
+        difference = self.difference
+        if difference is None:
+            return ""
+        sign = "+" if difference > 0 else "−" if difference < 0 else "±"
+        text = f"{sign}{_fmt(abs(difference))}"
+        if self.relative is not None:
+            relative = self.relative
+            text += f" ({'+' if relative > 0 else '−' if relative < 0 else '±'}{_fmt(abs(relative))} %)"
+        return text
+
+
+def changes_compare(now_cells, before_cells):
+    """{(code, key): Change} for every cell of this report, beside last year's (None where it had none)."""
+    return {cell: Change(now, before_cells.get(cell)) for cell, now in now_cells.items()}

@@ -47,7 +47,23 @@ def filters_from(data):
 
     sex = data.get("sex") if data.get("sex") in ("K", "M", TOTAL) else TOTAL
     age = data.get("age") if data.get("age") in ("a0_15", "a16_19", "a20_64", "a65", TOTAL) else TOTAL
-    return Filters(year("year_from"), year("year_to"), sex, age)
+    year_from, year_to = year("year_from"), year("year_to")
+    if year_from and year_to and year_from > year_to:
+        # A range given backwards means the same years.
+        year_from, year_to = year_to, year_from
+    return Filters(year_from, year_to, sex, age)
+
+
+def period_years():
+    """The years that have a period, in order (the choices of the year filters)."""
+    return sorted(set(Period.objects.values_list("year", flat=True)))
+
+
+def filters_with_defaults(filters, years):
+    """The filters with the years filled in: the first and last year there is when none is chosen."""
+    if not years:
+        return filters
+    return Filters(filters.year_from or years[0], filters.year_to or years[-1], filters.sex, filters.age)
 
 
 def periods_in_range(filters):
@@ -209,10 +225,13 @@ def change_display(change, indicator):
 
 
 def region_overview(user, filters):
-    """The latest period with approved reports: key figures as the region's mean, and change from a year before."""
-    latest_id = (
-        Report.objects.reported().order_by("-period__year", "-period__half").values_list("period_id", flat=True).first()
-    )
+    """The latest period with approved reports (up to ``filters.year_to``): key figures as the region's mean,
+    and the change from a year before."""
+    reports = Report.objects.reported()
+    if filters.year_to:
+        # The chosen year, or the latest year before it that has approved reports.
+        reports = reports.filter(period__year__lte=filters.year_to)
+    latest_id = reports.order_by("-period__year", "-period__half").values_list("period_id", flat=True).first()
     if latest_id is None:
         return None
     latest = Period.objects.get(pk=latest_id)

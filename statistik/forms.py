@@ -138,22 +138,36 @@ class CatalogueVersionForm(forms.Form):
 
 
 class FilterForm(forms.Form):
-    year_from = forms.IntegerField(label=_("From year"), required=False, min_value=1900, max_value=2200)
-    year_to = forms.IntegerField(label=_("To year"), required=False, min_value=1900, max_value=2200)
+    """The dashboards' filters: years that exist as periods, sex and age band.
+
+    Built unbound with the filters in force as ``initial``, so the selects always show what the page
+    shows (the first and last year when none is chosen). ``single_year``: one "Year" select instead of
+    a range (the region overview shows one year against the year before).
+    """
+
+    year_from = forms.TypedChoiceField(label=_("From year"), coerce=int, required=False)
+    year_to = forms.TypedChoiceField(label=_("To year"), coerce=int, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=SEX_CHOICES, required=False)
     age = forms.ChoiceField(label=_("Age band"), choices=AGE_CHOICES, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, years=(), single_year=False, **kwargs):
         super().__init__(*args, **kwargs)
+        choices = [(year, str(year)) for year in years]
+        self.fields["year_from"].choices = choices
+        self.fields["year_to"].choices = choices
+        year_fields = [Div("year_from", css_class="col-6 col-md-2"), Div("year_to", css_class="col-6 col-md-2")]
+        if single_year:
+            del self.fields["year_from"]
+            self.fields["year_to"].label = _("Year")
+            year_fields = [Div("year_to", css_class="col-12 col-md-2")]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
             Div(
-                Div("year_from", css_class="col-6 col-md-2"),
-                Div("year_to", css_class="col-6 col-md-2"),
+                *year_fields,
                 Div("sex", css_class="col-6 col-md-3"),
                 Div("age", css_class="col-6 col-md-3"),
-                Div(Submit("filter", _("Show"), css_class="mt-md-4"), css_class="col-12 col-md-2"),
+                Div(Submit("filter", _("Show"), css_class="mt-md-4 w-100"), css_class="col-12 col-md-2"),
                 css_class="row align-items-end",
             )
         )

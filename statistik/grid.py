@@ -11,8 +11,12 @@ def _input_text(value):
     return str(value).replace(".", ",")
 
 
-def report_grid(indicators, cells, raw, errors, can_edit):
-    """Nested dicts for the template; ``raw`` (after a failed post) wins over stored figures."""
+def report_grid(indicators, cells, raw, errors, can_edit, changes=None):
+    """Nested dicts for the template; ``raw`` (after a failed post) wins over stored figures.
+
+    ``changes``: {(code, key): Change} against last year's approved report, shown under each figure.
+    """
+    changes = changes or {}
     forms = []
     for indicator in indicators:
         if not forms or forms[-1]["form"].pk != indicator.form_id:
@@ -43,6 +47,7 @@ def report_grid(indicators, cells, raw, errors, can_edit):
                     "error": errors.get((indicator.code, key)),
                     "is_total": key == TOTAL and indicator.breakdown != Indicator.Breakdown.NONE,
                     "editable": can_edit and not row["derived"],
+                    "change": changes.get((indicator.code, key)),
                 }
             )
         tables[-1]["rows"].append(row)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from . import dashboards
 from .calc import Cell
 from .charts import bar_chart, line_chart
-from .models import KEY_LABELS, Period
+from .models import KEY_LABELS
 
 
 def _points(cells):
@@ -18,6 +18,44 @@ def _fmt(value):
 
 def breakdown_label(key):
     return KEY_LABELS[key]
+
+
+def _who(filters):
+    """The sex and age band chosen, in words: "women and men, all ages", "women, 20–64 years"."""
+    sex = {"K": _("women"), "M": _("men")}.get(filters.sex, _("women and men"))
+    age = _("all ages") if filters.age == "T" else str(KEY_LABELS[filters.age])
+    return f"{sex}, {age}"
+
+
+def showing_sentence(filters, periods):
+    """One sentence on what a dashboard shows: the years, who, and that only approved figures count."""
+    if not periods:
+        return _("There are no periods in the chosen years.")
+    years = str(periods[0]) if len(periods) == 1 else f"{periods[0]}–{periods[-1]}"
+    return _("Showing %(years)s for %(who)s; only figures approved by the region are counted.") % {
+        "years": years,
+        "who": _who(filters),
+    }
+
+
+def overview_sentence(overview, filters):
+    """What the region overview shows, and how many have reported."""
+    values = {
+        "period": overview["latest"],
+        "previous": overview["previous"] or "–",
+        "who": _who(filters),
+        "n": overview["reported"],
+        "total": overview["members"],
+    }
+    if overview["previous"] is None:
+        text = _("Showing %(period)s for %(who)s: the unweighted mean of the municipalities' approved figures.")
+    else:
+        text = _(
+            "Showing %(period)s against %(previous)s for %(who)s: "
+            "the unweighted mean of the municipalities' approved figures."
+        )
+    reported = _("%(n)s of %(total)s municipalities have reported.") % values
+    return f"{text % values} {reported}"
 
 
 def indicator_page(user, indicator, filters, period_id=None):
@@ -97,7 +135,7 @@ def indicator_page(user, indicator, filters, period_id=None):
         "comparison": comparison,
         "comparison_chart": comparison_chart,
         "comparison_summary": comparison_summary,
-        "all_periods": Period.objects.order_by("year", "half"),
+        "showing": showing_sentence(filters, periods),
         "has_suppressed": any(c.suppressed for row in series["rows"] for c in row.cells),
     }
 
@@ -135,5 +173,6 @@ def municipality_page(user, municipality, filters):
         "municipality": municipality,
         "periods": periods,
         "profile": profile,
+        "showing": showing_sentence(filters, periods),
         "has_suppressed": any(c.suppressed for item in profile for c in item["own"]),
     }

@@ -12,6 +12,7 @@ from intro_sodertorn import access
 from intro_sodertorn.reminders import send_reminder_once
 from natverk.models import Municipality
 
+from .calc import cells_compute
 from .models import CatalogueVersion, IndicatorChange, Period, Report, ReportEvent, Value
 
 REMIND_DAYS_BEFORE = 7
@@ -41,6 +42,23 @@ def report_typed_values(report):
         (code, key): value
         for code, key, value in Value.objects.filter(report=report).values_list("indicator__code", "key", "value")
     }
+
+
+def report_cells(report, indicators=None):
+    """Every figure of a report, typed and derived: {(code, key): Decimal | None}."""
+    indicators = report_indicators(report) if indicators is None else indicators
+    return cells_compute(indicators, report_typed_values(report))
+
+
+def report_previous(report):
+    """Last year's approved report of the same municipality (the same half-year), or None."""
+    return (
+        Report.objects.reported()
+        .filter(municipality_id=report.municipality_id, period__year=report.period.year - 1)
+        .filter(period__half=report.period.half)
+        .select_related("period", "version")
+        .first()
+    )
 
 
 def report_values_save(report, user, cleaned, action=ReportEvent.Action.SAVED):

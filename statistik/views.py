@@ -17,7 +17,7 @@ from intro_sodertorn.xlsx import XLSX_CONTENT_TYPE
 from natverk.models import Municipality
 
 from . import dashboards, services
-from .calc import Cell, cells_compute, values_validate
+from .calc import Cell, cells_compute, changes_compare, values_validate
 from .excel import template_build, upload_read
 from .forms import CatalogueVersionForm, FilterForm, IndicatorForm, PeriodForm, ReopenForm, ReturnForm, UploadForm
 from .grid import report_grid
@@ -118,12 +118,26 @@ def _report_context(request, report, raw=None, errors=None, upload_errors=None):
     typed = services.report_typed_values(report)
     # The report itself is only open to its municipality and the region's administrator, who must
     # see every figure to review it; suppression applies to what is published (dashboards, exports).
-    cells = {cell: Cell(value) for cell, value in cells_compute(indicators, typed).items()}
+    values = cells_compute(indicators, typed)
+    cells = {cell: Cell(value) for cell, value in values.items()}
     can_edit = report.accepts_changes and Report.objects.editable_by(request.user).filter(pk=report.pk).exists()
     errors = errors or {}
+    previous = services.report_previous(report)
+    changes = {}
+    if previous is not None:
+        # After a failed post the typed figures are not the stored ones: show last year's figure only.
+        now = values if raw is None else dict.fromkeys(values)
+        changes = changes_compare(now, services.report_cells(previous))
+    order = {indicator.code: number for number, indicator in enumerate(indicators)}
     return {
         "report": report,
-        "grid": report_grid(indicators, cells, raw, errors, can_edit),
+        "previous": previous,
+        "large_changes": [
+            {"id": f"id_v-{code}-{key}", "label": f"{_name(indicators, code)}, {KEY_LABELS[key]}", "change": change}
+            for (code, key), change in sorted(changes.items(), key=lambda item: order[item[0][0]])
+            if change.is_large
+        ],
+        "grid": report_grid(indicators, cells, raw, errors, can_edit, changes),
         "errors": errors,
         "error_list": [
             {"id": f"id_v-{code}-{key}", "message": message, "label": f"{_name(indicators, code)}, {KEY_LABELS[key]}"}
@@ -320,17 +334,23 @@ def indicator_edit(request, pk):
 # --- Dashboards -------------------------------------------------------------------------
 
 
-def _filters(request):
-    form = FilterForm(request.GET or None)
-    return form, dashboards.filters_from(request.GET)
+def _filters(request, single_year=False):
+    """The filters in force (years filled in with the first and last there is) and their form."""
+    years = dashboards.period_years()
+    filters = dashboards.filters_with_defaults(dashboards.filters_from(request.GET), years)
+    form = FilterForm(initial=filters.as_params(), years=years, single_year=single_year)
+    return form, filters
 
 
 @login_required
 @require_GET
 def dashboard(request):
-    form, filters = _filters(request)
+    from .presenters import overview_sentence
+
+    form, filters = _filters(request, single_year=True)
     overview = dashboards.region_overview(request.user, filters)
     context = {"form": form, "overview": overview, "filters": filters, "query": request.GET.urlencode()}
+    context["showing"] = overview_sentence(overview, filters) if overview else ""
     return render(request, "statistik/dashboard.html", context)
 
 
