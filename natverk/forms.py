@@ -1,12 +1,11 @@
 """Forms of the network register. Each defines its crispy layout; templates say {% crispy form %}."""
 
+from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row, Submit
+from crispy_forms.layout import Column, Div, Field, Layout, Row, Submit
 from django import forms
-from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from intro_sodertorn import access
@@ -190,18 +189,17 @@ class MembershipEndForm(forms.Form):
         return day
 
 
+# Present and excused first: those are what the secretary notes; "not noted" removes the person from the list.
+ATTENDANCE_CHOICES = [*Attendance.Status.choices, ("", _("Not noted"))]
+
+
 class MeetingForm(forms.ModelForm):
-    """The meeting itself plus its attendance list: one choice per current member, and other attendees."""
+    """The meeting itself plus one attendance choice per listed person.
 
-    NOT_NOTED = ""
-
-    others_present = forms.ModelMultipleChoiceField(
-        label=_("Other attendees (present)"),
-        queryset=Contact.objects.none(),
-        required=False,
-        help_text=_("Guests and others who are not members of the network."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
+    Listed are the members of the network on the meeting's day and everyone already recorded for the
+    meeting (guests too), so that editing an old meeting shows its attendance list as it was recorded.
+    Further guests are added through ``OtherAttendeeFormSet``.
+    """
 
     class Meta:
         model = Meeting
@@ -209,62 +207,120 @@ class MeetingForm(forms.ModelForm):
         widgets = {
             "date": DateInput(),
             "agenda": forms.Textarea(attrs={"rows": 4}),
-            "notes": forms.Textarea(attrs={"rows": 4}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
         self.network = network
-        current = self.instance.attendances.all() if self.instance.pk else []
-        self.existing = {attendance.contact_id: attendance.status for attendance in current}
-        members = network.memberships.current().select_related("contact", "municipality")
-        self.member_contacts = []
-        for membership in members:
-            contact = membership.contact
-            if contact.pk in {c.pk for c in self.member_contacts}:
-                continue
-            self.member_contacts.append(contact)
-            label = f"{contact.name} ({membership.municipality or contact.organisation or '–'})"
+        existing = self.instance.attendances.select_related("contact__organisation") if self.instance.pk else []
+        self.existing = {attendance.contact_id: attendance for attendance in existing}
+        day = self.instance.date if self.instance.pk else timezone.localdate()
+        members = network.memberships.current(day).select_related("contact__organisation", "municipality")
+        rows = {}
+        for membership in members.order_by("contact__name"):
+            where = membership.municipality or membership.contact.organisation or "–"
+            rows.setdefault(membership.contact_id, (membership.contact, f"{membership.contact.name} ({where})"))
+        for contact_id, attendance in self.existing.items():
+            if contact_id not in rows:
+                contact = attendance.contact
+                where = contact.organisation or contact.municipality
+                rows[contact_id] = (contact, f"{contact.name} ({where})" if where else contact.name)
+        self.listed_contacts = [contact for contact, _label in rows.values()]
+        for contact, label in rows.values():
+            existing_status = self.existing[contact.pk].status if contact.pk in self.existing else ""
             self.fields[f"attendance_{contact.pk}"] = forms.ChoiceField(
                 label=label,
                 required=False,
-                choices=[(self.NOT_NOTED, _("Not noted")), *Attendance.Status.choices],
-                initial=self.existing.get(contact.pk, self.NOT_NOTED),
+                choices=ATTENDANCE_CHOICES,
+                initial=existing_status,
+                widget=forms.RadioSelect,
             )
-        member_ids = [contact.pk for contact in self.member_contacts]
-        # Those already recorded stay choosable even if anonymised since, so editing keeps the history.
-        self.fields["others_present"].queryset = (
-            Contact.objects.filter(Q(anonymised_at__isnull=True) | Q(pk__in=list(self.existing)))
-            .exclude(pk__in=member_ids)
-            .select_related("organisation")
-        )
-        self.fields["others_present"].initial = [pk for pk in self.existing if pk not in member_ids]
         if not self.instance.pk:
             self.fields["date"].initial = timezone.localdate()
         self.helper = FormHelper()
         self.helper.form_tag = False
-        attendance_fields = [
-            Column(f"attendance_{contact.pk}", css_class="col-md-6 col-lg-4") for contact in self.member_contacts
-        ]
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Row(Column("date", css_class="col-md-4"), Column("place", css_class="col-md-8")),
             "agenda",
-            HTML(format_html('<h3 class="h6 mt-3">{}</h3>', _("Attendance of current members"))),
-            Div(*attendance_fields, css_class="row", css_id="attendance-members"),
-            "others_present",
             "notes",
+        )
+        # The attendance list is rendered separately, inside its own fieldset of the page.
+        self.attendance_helper = FormHelper()
+        self.attendance_helper.form_tag = False
+        self.attendance_helper.disable_csrf = True
+        self.attendance_helper.form_show_errors = False
+        self.attendance_helper.layout = Layout(
+            Div(
+                *[
+                    InlineRadios(f"attendance_{contact.pk}", wrapper_class="attendance-row")
+                    for contact in self.listed_contacts
+                ],
+                css_id="attendance-members",
+            )
         )
 
     def attendance_statuses(self):
-        """``{contact_id: status}`` from the cleaned form."""
+        """``{contact_id: status}`` of the listed people from the cleaned form ("not noted" left out)."""
         statuses = {}
-        for contact in self.member_contacts:
+        for contact in self.listed_contacts:
             status = self.cleaned_data.get(f"attendance_{contact.pk}")
             if status:
                 statuses[contact.pk] = status
-        for contact in self.cleaned_data.get("others_present") or []:
-            statuses.setdefault(contact.pk, self.existing.get(contact.pk, Attendance.Status.PRESENT))
         return statuses
+
+
+class OtherAttendeeForm(forms.Form):
+    """One more attendee who is not listed: a guest, a substitute, a member who joined later."""
+
+    # Not required: a row without a person is ignored (see has_changed); a row with one needs nothing more.
+    contact = forms.ModelChoiceField(label=_("Person"), queryset=Contact.objects.none(), required=False)
+    status = forms.ChoiceField(
+        label=_("Attendance"),
+        required=False,
+        choices=Attendance.Status.choices,
+        initial=Attendance.Status.PRESENT,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, listed_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Those listed above are chosen there; anonymised contacts are no longer chosen at all.
+        self.fields["contact"].queryset = (
+            Contact.objects.not_anonymised().exclude(pk__in=list(listed_ids)).select_related("organisation")
+        )
+        self.fields["contact"].label_from_instance = _contact_label
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(
+                Column("contact", css_class="col-md-7"),
+                Column(InlineRadios("status"), css_class="col-md-5"),
+            )
+        )
+
+    def has_changed(self):
+        # A row without a chosen person is empty, whatever its status says (also a row removed in the browser).
+        return bool(self.data.get(self.add_prefix("contact")))
+
+
+def _contact_label(contact):
+    return f"{contact.name} ({contact.organisation})" if contact.organisation else contact.name
+
+
+class BaseOtherAttendeeFormSet(forms.BaseFormSet):
+    def statuses(self):
+        """``{contact_id: status}`` of the added attendees; the same person twice counts once (the last row)."""
+        return {
+            form.cleaned_data["contact"].pk: form.cleaned_data["status"] or Attendance.Status.PRESENT
+            for form in self.forms
+            if form.has_changed() and form.cleaned_data.get("contact")
+        }
+
+
+OtherAttendeeFormSet = forms.formset_factory(OtherAttendeeForm, formset=BaseOtherAttendeeFormSet, extra=1)
 
 
 class DecisionForm(forms.ModelForm):
@@ -274,7 +330,8 @@ class DecisionForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
-DecisionFormSet = inlineformset_factory(Meeting, Decision, form=DecisionForm, extra=2, can_delete=True)
+# One empty box: more are added with the "Add a decision" button, or without JavaScript by "Save and add more".
+DecisionFormSet = inlineformset_factory(Meeting, Decision, form=DecisionForm, extra=1, can_delete=True)
 
 
 class AnonymiseForm(forms.Form):

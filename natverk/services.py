@@ -96,6 +96,25 @@ def meeting_set_attendances(meeting, statuses):
     Contact.objects.filter(pk__in=list(statuses), last_activity_at__isnull=True).update(last_activity_at=when)
 
 
+@transaction.atomic
+def meeting_save(meeting_form, statuses, decision_formset):
+    """Save a meeting, its attendance list (``{contact_id: status}``) and its decisions: all or nothing."""
+    meeting = meeting_form.save()
+    meeting_set_attendances(meeting, statuses)
+    decision_formset.instance = meeting
+    decisions = decision_formset.save(commit=False)
+    for decision in decision_formset.deleted_objects:
+        decision.delete()
+    # New decisions are numbered after the last kept one; the numbers of kept decisions never change.
+    position = max((decision.position for decision in meeting.decisions.all()), default=0)
+    for decision in decisions:
+        if not decision.pk:
+            position += 1
+            decision.position = position
+        decision.save()
+    return meeting
+
+
 # --- Personal data (GDPR) ------------------------------------------------------------------
 
 PERSONAL_FIELDS = ("name", "title", "email", "phone", "notes")

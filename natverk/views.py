@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -39,6 +38,7 @@ from .forms import (
     MembershipForm,
     NetworkForm,
     OrganisationForm,
+    OtherAttendeeFormSet,
 )
 from .models import AnonymisationLog, Contact, Meeting, Membership, Municipality, Network, Organisation
 
@@ -444,22 +444,19 @@ def meeting_edit(request, pk):
 def _meeting_form(request, network, meeting):
     data = request.POST if request.method == "POST" else None
     form = MeetingForm(data, instance=meeting, network=network)
-    formset = DecisionFormSet(data, instance=meeting, prefix="decisions")
-    if data is not None and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            meeting = form.save()
-            services.meeting_set_attendances(meeting, form.attendance_statuses())
-            formset.instance = meeting
-            decisions = formset.save(commit=False)
-            for obj in formset.deleted_objects:
-                obj.delete()
-            position = max((d.position for d in meeting.decisions.all()), default=0)
-            for decision in decisions:
-                if not decision.pk:
-                    position += 1
-                    decision.position = position
-                decision.save()
-        messages.success(request, _("The meeting was saved."))
-        return redirect("natverk:meeting_detail", pk=meeting.pk)
-    context = {"form": form, "formset": formset, "network": network, "meeting": meeting}
+    listed_ids = [contact.pk for contact in form.listed_contacts]
+    others = OtherAttendeeFormSet(data, prefix="others", form_kwargs={"listed_ids": listed_ids})
+    decisions = DecisionFormSet(data, instance=meeting, prefix="decisions")
+    if data is not None:
+        # Validate all three, so every error is shown at once.
+        valid = [form.is_valid(), others.is_valid(), decisions.is_valid()]
+        if all(valid):
+            meeting = services.meeting_save(form, {**form.attendance_statuses(), **others.statuses()}, decisions)
+            messages.success(request, _("The meeting was saved."))
+            if "save_and_add" in data:
+                return redirect(reverse("natverk:meeting_edit", args=[meeting.pk]) + "#decisions")
+            return redirect("natverk:meeting_detail", pk=meeting.pk)
+        if not valid[1]:
+            form.add_error(None, _("Check the other attendees: choose a person from the list."))
+    context = {"form": form, "others": others, "formset": decisions, "network": network, "meeting": meeting}
     return render(request, "natverk/meeting_form.html", context)

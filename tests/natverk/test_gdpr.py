@@ -143,11 +143,15 @@ def test_editing_a_meeting_keeps_an_anonymised_guest_in_the_history(history, cli
     services.contact_anonymise(guest, None)
     response = client_as("strateg").get(reverse("natverk:meeting_edit", args=[history["meeting"].pk]))
     form = response.context["form"]
+    # The anonymised guest is listed with the status recorded, and the page sends it back unchanged.
+    assert form[f"attendance_{guest.pk}"].value() == Attendance.Status.EXCUSED
     data = {
         "date": "2025-05-20",
         "place": "Tumba",
         f"attendance_{history['yusuf'].pk}": "present",
-        "others_present": [str(pk) for pk in form["others_present"].value()],
+        f"attendance_{guest.pk}": form[f"attendance_{guest.pk}"].value(),
+        "others-TOTAL_FORMS": "1",
+        "others-INITIAL_FORMS": "0",
         "decisions-TOTAL_FORMS": "0",
         "decisions-INITIAL_FORMS": "0",
         "decisions-MIN_NUM_FORMS": "0",

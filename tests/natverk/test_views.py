@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from natverk.models import Attendance, Contact, Decision, Meeting, Membership, Organisation
+from natverk.models import Contact, Decision, Meeting, Membership, Organisation
 
 from . import factories
 
@@ -258,75 +258,6 @@ def test_a_membership_cannot_end_before_it_started(register, client_as):
     assert "innan medlemskapet började" in response.content.decode()
     membership.refresh_from_db()
     assert membership.valid_to is None
-
-
-def meeting_post(register, **extra):
-    data = {
-        "date": "2026-03-10",
-        "place": "Huddinge kommunhus",
-        "agenda": "1. Omställningen",
-        "notes": "Bra möte.",
-        f"attendance_{register['yusuf'].pk}": "present",
-        f"attendance_{register['mona'].pk}": "excused",
-        "decisions-TOTAL_FORMS": "2",
-        "decisions-INITIAL_FORMS": "0",
-        "decisions-MIN_NUM_FORMS": "0",
-        "decisions-MAX_NUM_FORMS": "1000",
-        "decisions-0-text": "Nätverket utser en representant per kommun.",
-        "decisions-1-text": "",
-    }
-    data.update(extra)
-    return data
-
-
-def test_strategist_records_a_meeting_with_attendees_and_decisions(register, client_as):
-    guest = factories.contact(
-        "Gunilla Åkerman", factories.organisation("Arbetsförmedlingen", kind="arbetsformedlingen")
-    )
-    response = client_as("strateg").post(
-        reverse("natverk:meeting_create", args=[register["network"].pk]),
-        meeting_post(register, others_present=[guest.pk]),
-    )
-    assert response.status_code == 302
-    meeting = Meeting.objects.get()
-    statuses = {a.contact.name: a.status for a in meeting.attendances.select_related("contact")}
-    assert statuses == {"Yusuf Demir": "present", "Mona Fredriksson": "excused", "Gunilla Åkerman": "present"}
-    assert list(meeting.decisions.values_list("text", flat=True)) == ["Nätverket utser en representant per kommun."]
-    register["yusuf"].refresh_from_db()
-    assert register["yusuf"].last_activity_at.date() == datetime.date(2026, 3, 10)
-    body = client_as("lasare").get(reverse("natverk:meeting_detail", args=[meeting.pk])).content.decode()
-    assert "Nätverket utser en representant" in body and "Anmält förhinder" in body
-
-
-def test_editing_a_meeting_changes_attendance_and_adds_decisions(register, client_as):
-    client = client_as("strateg")
-    client.post(reverse("natverk:meeting_create", args=[register["network"].pk]), meeting_post(register))
-    meeting = Meeting.objects.get()
-    first = meeting.decisions.get()
-    data = meeting_post(
-        register,
-        **{
-            f"attendance_{register['mona'].pk}": "",
-            "decisions-TOTAL_FORMS": "3",
-            "decisions-INITIAL_FORMS": "1",
-            "decisions-0-id": str(first.pk),
-            "decisions-0-meeting": str(meeting.pk),
-            "decisions-1-text": "Strategen sammanställer utbudet.",
-            "decisions-2-text": "",
-        },
-    )
-    assert client.post(reverse("natverk:meeting_edit", args=[meeting.pk]), data).status_code == 302
-    assert list(meeting.attendances.values_list("contact__name", flat=True)) == ["Yusuf Demir"]
-    assert [(d.position, d.text[:10]) for d in meeting.decisions.all()] == [(1, "Nätverket "), (2, "Strategen ")]
-
-
-def test_a_meeting_without_a_date_is_not_saved(register, client_as):
-    response = client_as("strateg").post(
-        reverse("natverk:meeting_create", args=[register["network"].pk]), meeting_post(register, date="")
-    )
-    assert response.status_code == 200
-    assert 'href="#id_date"' in response.content.decode()
-    assert not Meeting.objects.exists() and not Decision.objects.exists() and not Attendance.objects.exists()
 
 
 def test_members_export_holds_the_current_members(register, client_as, django_capture_on_commit_callbacks):
