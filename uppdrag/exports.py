@@ -6,6 +6,7 @@ from intro_sodertorn.exports import register_export
 
 from .access import can_manage
 from .models import ReportSnapshot
+from .templatetags.uppdrag_tags import health_label, status_label
 
 
 @register_export("uppdrag.report")
@@ -29,7 +30,9 @@ def build_report(job, writer, progress):
     sections = data["commitments"] + data["areas"]
     total = len(sections) or 1
     for index, section in enumerate(sections, start=1):
-        sheet.append([section["number"], section["title"], "", section["health_label"], "", "", section["health_note"]])
+        sheet.append(
+            [section["number"], section["title"], "", health_label(section["health"]), "", "", section["health_note"]]
+        )
         for point in section["points"]:
             sheet.append(_point_row(point))
         progress(index, total)
@@ -44,4 +47,4 @@ def _point_row(point):
     notes = [f"{note['date']}: {note['text']}" for note in point["notes"]]
     if point["completion_note"]:
         notes.append(point["completion_note"])
-    return ["", "", point["title"], point["status_label"], point["when"], point["owner"], "\n".join(notes)]
+    return ["", "", point["title"], status_label(point["status"]), point["when"], point["owner"], "\n".join(notes)]

@@ -19,14 +19,22 @@ class ActionPointFilter(django_filters.FilterSet):
     area = django_filters.ChoiceFilter(
         label=_("Strategic area (with everything under it)"), empty_label=_("All areas"), method="filter_area"
     )
-    commitment = django_filters.ModelChoiceFilter(label=_("Commitment"), queryset=Commitment.objects.all())
+    commitment = django_filters.ModelChoiceFilter(
+        label=_("Commitment"), queryset=Commitment.objects.all(), empty_label=_("All commitments")
+    )
     municipality = django_filters.ModelChoiceFilter(
-        label=_("Municipality"), queryset=Municipality.objects.all(), field_name="municipalities", distinct=True
+        label=_("Municipality"),
+        queryset=Municipality.objects.all(),
+        field_name="municipalities",
+        distinct=True,
+        empty_label=_("All municipalities"),
     )
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=ActionPoint.Status.choices, widget=forms.SelectMultiple(attrs={"size": 5})
+        label=_("Status"), choices=ActionPoint.Status.choices, widget=forms.CheckboxSelectMultiple
     )
-    kind = django_filters.ChoiceFilter(label=pgettext_lazy("action point", "Kind"), choices=ActionPoint.Kind.choices)
+    kind = django_filters.ChoiceFilter(
+        label=pgettext_lazy("action point", "Kind"), choices=ActionPoint.Kind.choices, empty_label=_("All kinds")
+    )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         empty_label=_("Due date (default)"),

@@ -3,7 +3,7 @@
 import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,9 @@ from natverk.models import Contact, Municipality, Network, Organisation
 from .models import ActionPoint, Assignment, Commitment, Health, JournalNote, ReminderSetting, StrategicArea
 
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
-MULTIPLE_HELP = _("Hold Ctrl (Cmd on a Mac) to choose more than one.")
+# Long checkbox lists get a filter box from uppdrag/checkbox_filter.js; without JS they stay plain checkboxes.
+FILTERABLE = "checkbox-filter"
+COLUMNS = "checkbox-columns"
 
 
 class MonthInput(forms.DateInput):
@@ -56,8 +58,11 @@ class ActionPointForm(forms.ModelForm):
         queryset=get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username"),
         required=False,
         label=_("Owner (user)"),
+        empty_label=_("(no user)"),
     )
-    area = AreaChoiceField(queryset=StrategicArea.objects.none(), required=False, label=_("Strategic area"))
+    area = AreaChoiceField(
+        queryset=StrategicArea.objects.none(), required=False, label=_("Strategic area"), empty_label=_("(no area)")
+    )
     expected_month = forms.DateField(
         label=_("Expected month"),
         required=False,
@@ -91,10 +96,10 @@ class ActionPointForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "completion_note": forms.Textarea(attrs={"rows": 2}),
             "due_date": DateInput(),
-            "municipalities": forms.SelectMultiple(attrs={"size": 6}),
-            "organisations": forms.SelectMultiple(attrs={"size": 6}),
-            "networks": forms.SelectMultiple(attrs={"size": 6}),
-            "insatser": forms.SelectMultiple(attrs={"size": 6}),
+            "municipalities": forms.CheckboxSelectMultiple,
+            "organisations": forms.CheckboxSelectMultiple,
+            "networks": forms.CheckboxSelectMultiple,
+            "insatser": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, assignment=None, submit_label=None, **kwargs):
@@ -104,18 +109,18 @@ class ActionPointForm(forms.ModelForm):
             areas = StrategicArea.objects.filter(assignment=assignment).in_tree_order()
             self.fields["area"].queryset = StrategicArea.objects.filter(pk__in=[area.pk for area in areas])
             # A ModelChoiceField iterates its queryset; keep the tree order for the choices.
-            self.fields["area"].choices = [("", "---------")] + [
+            self.fields["area"].choices = [("", _("(no area)"))] + [
                 (area.pk, self.fields["area"].label_from_instance(area)) for area in areas
             ]
         else:
             self.fields["commitment"].queryset = self.fields["commitment"].queryset.none()
         self.fields["owner_contact"].queryset = Contact.objects.filter(is_active=True)
+        self.fields["owner_contact"].empty_label = _("(no contact)")
+        self.fields["commitment"].empty_label = _("(no commitment)")
         self.fields["municipalities"].queryset = Municipality.objects.all()
         self.fields["organisations"].queryset = Organisation.objects.all()
         self.fields["networks"].queryset = Network.objects.filter(is_active=True)
         self.fields["insatser"].queryset = Insats.objects.active().order_by("name")
-        for name in ("organisations", "networks", "insatser"):
-            self.fields[name].help_text = MULTIPLE_HELP
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(
@@ -140,12 +145,12 @@ class ActionPointForm(forms.ModelForm):
             ),
             Fieldset(
                 _("Related to"),
+                Field("municipalities", wrapper_class=COLUMNS),
                 Row(
-                    Column("municipalities", css_class="col-md-4"),
-                    Column("organisations", css_class="col-md-4"),
-                    Column("networks", css_class="col-md-4"),
+                    Column(Field("organisations", wrapper_class=FILTERABLE), css_class="col-md-6"),
+                    Column(Field("networks", wrapper_class=FILTERABLE), css_class="col-md-6"),
                 ),
-                "insatser",
+                Field("insatser", wrapper_class=FILTERABLE),
             ),
             "completion_note",
             _submit(submit_label or _("Save")),

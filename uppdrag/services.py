@@ -124,9 +124,9 @@ def _point_data(point, start, end):
     return {
         "id": point.pk,
         "title": point.title,
+        # Codes, not labels: the labels are rendered at display time in the reader's language.
         "status": point.status,
-        "status_label": str(point.get_status_display()),
-        "kind_label": str(point.get_kind_display()),
+        "kind": point.kind,
         "when": point.when_text,
         "owner": point.owner_name,
         "municipalities": [str(municipality) for municipality in point.municipalities.all()],
@@ -138,13 +138,20 @@ def _point_data(point, start, end):
     }
 
 
+def _point_date_key(point):
+    when = point.due_date or point.expected_month
+    return (when is None, when or datetime.date.max, point.title)
+
+
 def report_build(assignment, start, end):
     """The report's content as plain data (JSON-ready): numbered by commitment, then by area.
 
     A point under a commitment is listed there; a point with only an area under the area, so
-    nothing is listed twice. Labels are rendered in the current language and frozen with it.
+    nothing is listed twice. Status, kind and health are stored as codes (labels are rendered when
+    the report is shown or exported, in that language); everything else is frozen as it stands.
     """
-    points = list(report_points(assignment, start, end))
+    # Dated items in date order, as in the hand-written reports; undated ones last.
+    points = sorted(report_points(assignment, start, end), key=_point_date_key)
     by_commitment, by_area, other = {}, {}, []
     for point in points:
         if point.commitment_id:
@@ -158,7 +165,6 @@ def report_build(assignment, start, end):
             "number": commitment.number,
             "title": commitment.title,
             "health": commitment.health,
-            "health_label": str(commitment.get_health_display()),
             "health_note": commitment.health_note,
             "points": [_point_data(point, start, end) for point in by_commitment.get(commitment.pk, [])],
         }
@@ -170,7 +176,6 @@ def report_build(assignment, start, end):
             "depth": area.depth,
             "title": area.title,
             "health": area.health,
-            "health_label": str(area.get_health_display()),
             "health_note": area.health_note,
             "points": [_point_data(point, start, end) for point in by_area.get(area.pk, [])],
         }

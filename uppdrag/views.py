@@ -261,6 +261,7 @@ def report_new(request):
         "report": report,
         "assignment": assignment,
         "introduction": form.data.get("introduction", ""),
+        "today": today,
     }
     return render(request, "uppdrag/report_new.html", context)
 

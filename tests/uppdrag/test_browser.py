@@ -8,7 +8,9 @@ import time_machine
 from django.core import mail
 from playwright.sync_api import expect
 
+from natverk.models import Organisation
 from uppdrag import tasks
+from uppdrag.models import ActionPoint
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,9 +27,11 @@ def log_in(page, live_server, username):
 
 
 def test_an_action_point_goes_from_creation_to_reminder_to_done_to_the_report(
-    page, live_server, cast, commitments, areas, screenshot_dir
+    page, live_server, cast, commitments, areas, municipalities, screenshot_dir
 ):
     due = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
+    for name in ("Arbetsförmedlingen", "Försäkringskassan", "Länsstyrelsen i Stockholms län", "SKL"):
+        Organisation.objects.create(name=name)
 
     log_in(page, live_server, "strateg")
     page.goto(f"{live_server.url}/uppdrag/atgardspunkter/ny/")
@@ -36,10 +40,28 @@ def test_an_action_point_goes_from_creation_to_reminder_to_done_to_the_report(
     page.get_by_label("Slutdatum").fill(due)
     page.get_by_label("Åtagande").select_option(label=str(commitments[0]))
     page.get_by_label("Strategiskt område").select_option(label="— 1.A Samhällsorienteringen")
+    page.get_by_role("group", name="Berörda kommuner").get_by_label("Huddinge").check()
+    # The long lists have a filter box: type, the list narrows, Arrow down reaches the first match.
+    search = page.get_by_label("Sök bland berörda organisationer")
+    search.fill("kassan")
+    organisations = page.get_by_role("group", name="Berörda organisationer")
+    expect(organisations.get_by_label("Arbetsförmedlingen")).to_be_hidden()
+    expect(organisations.get_by_text("1 av 4 visas.")).to_be_visible()
+    search.press("Enter")  # must not submit the form
+    search.press("ArrowDown")
+    page.keyboard.press("Space")
+    expect(organisations.get_by_label("Försäkringskassan")).to_be_checked()
+    search.press("Escape")
+    expect(organisations.get_by_label("Arbetsförmedlingen")).to_be_visible()
+    expect(organisations.get_by_text("Valda (1): Försäkringskassan")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "uppdrag-actionpoint-form.png", full_page=True)
     page.get_by_role("button", name="Skapa åtgärdspunkt").click()
     expect(page.get_by_role("heading", name="Samla in rutiner för insatsbasen")).to_be_visible()
     expect(page.get_by_text("Åtgärdspunkten har skapats.")).to_be_visible()
     page.screenshot(path=screenshot_dir / "uppdrag-actionpoint.png", full_page=True)
+    created = ActionPoint.objects.get(title="Samla in rutiner för insatsbasen")
+    assert [str(m) for m in created.municipalities.all()] == ["Huddinge"]
+    assert [str(o) for o in created.organisations.all()] == ["Försäkringskassan"]
 
     # Three days before the due date the scheduled job reminds the owner, once.
     reminder_day = datetime.datetime.fromisoformat(due) - datetime.timedelta(days=3, hours=-7)
@@ -73,4 +95,7 @@ def test_an_action_point_goes_from_creation_to_reminder_to_done_to_the_report(
     assert "Alla kommuner har skickat in sina rutiner." in item.inner_text()
     page.screenshot(path=screenshot_dir / "uppdrag-report.png", full_page=True)
     page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Skriv ut")).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Lägesrapport"))
     page.screenshot(path=screenshot_dir / "uppdrag-report-print.png", full_page=True)
+    page.pdf(path=str(screenshot_dir / "uppdrag-report.pdf"), format="A4")

@@ -274,8 +274,9 @@ def test_a_report_is_numbered_by_commitment_and_lists_status_and_notes(client_as
     assert [section["number"] for section in report["commitments"]] == ["1", "2"]
     first = report["commitments"][0]["points"]
     regional = next(point for point in first if point["title"] == "Rapport till Lst/MIV")
-    assert regional["status_label"] == "Pågår"
+    assert regional["status"] == "ongoing"
     assert regional["notes"] == [{"date": "2026-10-05", "text": "Utkast skrivet."}]
+    assert "Pågår" in response.content.decode()
     assert not ReportSnapshot.objects.exists()
 
 
@@ -405,3 +406,115 @@ def test_the_export_builder_refuses_a_user_who_may_not_see_reports(cast, points)
         user=cast["lasare"], kind="uppdrag.report", title="x", params={"snapshot": snapshot.pk}
     )
     assert export_run(job.pk).status == "failed"
+
+
+def test_the_form_offers_checkboxes_with_a_filter_box_for_the_long_lists(client_as, points, municipalities):
+    from natverk.models import Organisation
+
+    Organisation.objects.create(name="Försäkringskassan")
+    page = client_as("strateg").get(reverse("uppdrag:actionpoint_edit", args=[points["huddinge"].pk]))
+    html = page.content.decode()
+    assert "Håll ned Ctrl" not in html and '<select name="municipalities"' not in html
+    huddinge = municipalities["Huddinge"].pk
+    assert f'type="checkbox" class="form-check-input"  name="municipalities" value="{huddinge}"' in html
+    assert 'id="div_id_municipalities" class="mb-3 checkbox-columns"' in html
+    for name in ("organisations", "networks", "insatser"):
+        assert f'id="div_id_{name}" class="mb-3 checkbox-filter"' in html
+    assert 'name="organisations"' in html and "Försäkringskassan" in html
+    # The filter box is added by the script, with its texts translated on the server.
+    assert "uppdrag/checkbox_filter.js" in html and 'data-label="Sök bland {name}"' in html
+
+
+def test_checked_boxes_save_the_related_municipalities_and_organisations(client_as, cast, commitments, municipalities):
+    from natverk.models import Organisation
+
+    kassan = Organisation.objects.create(name="Försäkringskassan")
+    response = client_as("strateg").post(
+        reverse("uppdrag:actionpoint_create"),
+        {
+            "title": "Gemensam informationsdag",
+            "kind": "information",
+            "status": "planned",
+            "priority": "2",
+            "municipalities": [municipalities["Salem"].pk, municipalities["Botkyrka"].pk],
+            "organisations": [kassan.pk],
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    point = ActionPoint.objects.get(title="Gemensam informationsdag")
+    assert sorted(str(m) for m in point.municipalities.all()) == ["Botkyrka", "Salem"]
+    assert list(point.organisations.all()) == [kassan]
+
+
+def test_the_list_filters_status_with_checkboxes_and_names_the_empty_choices(client_as, points):
+    html = client_as("strateg").get("/uppdrag/atgardspunkter/?status=ongoing&status=planned").content.decode()
+    assert 'type="checkbox" class="form-check-input"  name="status" value="ongoing"  id="id_status_1" checked' in html
+    assert "Alla åtaganden" in html and "Alla kommuner" in html and "Alla typer" in html
+    assert "---------" not in html
+
+
+def test_a_saved_report_reads_like_a_document_for_the_steering_group(client_as, points):
+    JournalNote.objects.create(action_point=points["regional"], date=datetime.date(2026, 10, 5), text="Utkast skrivet.")
+    client = client_as("strateg")
+    html = client.get(report_post(client)["Location"]).content.decode()
+    assert '<h1 class="report-title" id="report-title">Lägesrapport november</h1>' in html
+    assert "<dt>Period</dt><dd>2026-09-01 – 2026-11-30</dd>" in html
+    assert "<dt>Datum</dt>" in html and "Upprättad av" in html
+    assert '<h2 id="report-introduction">Inledning</h2>' in html and "Inledning till styrgruppen." in html
+    assert "<h3>1. Genomför minst en informationsinsats</h3>" in html
+    assert '<span class="report-when">2026-10-05</span> Utkast skrivet.' in html
+    # The buttons and the page's own navigation are not printed.
+    assert 'class="report-toolbar no-print"' in html
+
+
+def test_dated_items_of_a_report_section_come_in_date_order(client_as, points):
+    response = report_post(client_as("strateg"), save=None, preview="1")
+    first = response.context["report"]["commitments"][0]["points"]
+    assert [point["when"] for point in first] == sorted(point["when"] for point in first)
+    assert [point["title"] for point in first] == ["Informationsinsats i Botkyrka", "Rapport till Lst/MIV"]
+
+
+def test_a_report_saved_in_english_shows_swedish_labels_on_a_swedish_page(client_as, cast, assignment, points):
+    from django.utils import translation
+
+    from uppdrag.services import report_snapshot_create
+
+    with translation.override("en"):
+        snapshot = report_snapshot_create(
+            assignment, cast["strateg"], "Status report", datetime.date(2026, 9, 1), datetime.date(2026, 11, 30)
+        )
+    point = snapshot.data["commitments"][0]["points"][0]
+    assert "status_label" not in point and point["status"] in {"planned", "ongoing"}
+    html = client_as("strateg").get(reverse("uppdrag:report_detail", args=[snapshot.pk])).content.decode()
+    assert "Enligt plan" in html and "On track" not in html
+    assert "Pågår" in html and "Ongoing" not in html
+
+
+def test_an_older_report_with_an_unknown_status_code_still_shows(client_as, cast, assignment):
+    data = {
+        "assignment": "Uppdraget",
+        "period_start": "2026-01-01",
+        "period_end": "2026-03-31",
+        "commitments": [
+            {
+                "number": "1",
+                "title": "Åtagande",
+                "health": "on_track",
+                "health_note": "",
+                "points": [{"title": "Gammal punkt", "status": "archived", "when": "", "owner": "", "notes": []}],
+            }
+        ],
+        "areas": [],
+        "other": [],
+        "totals": {"points": 1, "done": 0},
+    }
+    snapshot = ReportSnapshot.objects.create(
+        assignment=assignment,
+        title="Gammal rapport",
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 3, 31),
+        data=data,
+        created_by=cast["strateg"],
+    )
+    html = client_as("strateg").get(reverse("uppdrag:report_detail", args=[snapshot.pk])).content.decode()
+    assert "Gammal punkt" in html and ">archived<" in html

@@ -1,11 +1,41 @@
 from django import template
 
 from ..access import can_manage
+from ..models import ActionPoint, Health
 
 register = template.Library()
+
+
+def _label(choices, code):
+    """The label of a stored code in the active language; an unknown code is shown as it is."""
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code or ""
 
 
 @register.filter
 def manages_assignment(user):
     """True for the strategist (and the system administrator)."""
     return can_manage(user)
+
+
+@register.filter
+def status_label(code):
+    return _label(ActionPoint.Status, code)
+
+
+@register.filter
+def kind_label(code):
+    return _label(ActionPoint.Kind, code)
+
+
+@register.filter
+def health_label(code):
+    return _label(Health, code)
+
+
+@register.filter
+def done_count(points):
+    """How many of a report section's points (plain data) are done."""
+    return sum(1 for point in points if point.get("status") == ActionPoint.Status.DONE)
