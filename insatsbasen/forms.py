@@ -1,8 +1,10 @@
 """Forms and the list filter of insatsbasen."""
 
+import re
+
 import django_filters
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from intro_sodertorn import access
 from natverk.models import Contact, Municipality, Organisation
 
-from .models import LANGUAGES, Category, Funding, Insats, TargetGroup, ordered_languages
+from .models import LANGUAGES, Category, Funding, Insats, Place, TargetGroup, ordered_languages
 
 
 def administered_municipalities(user):
@@ -97,7 +99,6 @@ class InsatsForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.helper = FormHelper()
-        self.helper.form_tag = True
         self.helper.layout = Layout(
             Field("version"),
             Fieldset(_("The insats"), "name", "short_description", "description", "category", "plan_part", "status"),
@@ -131,9 +132,9 @@ class InsatsForm(forms.ModelForm):
                 "web_link",
             ),
             Fieldset(_("Internal"), "internal_notes", "review_interval_months", "reason"),
-            Submit("save", _("Save")),
-            HTML(' <a class="btn btn-link" href="{{ cancel_url }}">{% load i18n %}{% translate "Cancel" %}</a>'),
         )
+        # The places formset sits between these fields and the buttons, inside the same <form> (form.html).
+        self.helper.form_tag = False
 
     def clean_languages(self):
         return ordered_languages(self.cleaned_data["languages"])
@@ -147,6 +148,68 @@ class InsatsForm(forms.ModelForm):
         if start and end and start > end:
             self.add_error("end_date", _("The end date must not be before the start date."))
         return cleaned
+
+
+POSTAL_CODE = re.compile(r"^(\d{3}) ?(\d{2})$")
+
+
+class PlaceForm(forms.ModelForm):
+    """One place of an insats, edited on the insats form (a row of the places formset)."""
+
+    class Meta:
+        model = Place
+        fields = ["name", "street_address", "postal_code", "city", "municipality"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.order_by("name")
+        self.fields["name"].help_text = _("E.g. Flemingsbergs vägledningscentrum.")
+
+    def clean_postal_code(self):
+        value = " ".join(self.cleaned_data["postal_code"].split())
+        if not value:
+            return value
+        match = POSTAL_CODE.match(value)
+        if not match:
+            raise forms.ValidationError(_("Write the postal code as five digits, e.g. 141 52."))
+        return f"{match.group(1)} {match.group(2)}"
+
+
+class BasePlaceFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this place")
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            key = (form.cleaned_data.get("street_address", "").lower(), form.cleaned_data.get("city", "").lower())
+            if key in seen:
+                raise forms.ValidationError(_("The same address is given twice."))
+            seen.add(key)
+
+
+MAX_PLACES = 20
+
+PlaceFormSet = forms.inlineformset_factory(
+    Insats,
+    Place,
+    form=PlaceForm,
+    formset=BasePlaceFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_PLACES,
+    validate_max=True,
+)
+
+
+def place_formset(data, insats, prefix="places"):
+    """The places formset of an insats (a new, unsaved one has none yet)."""
+    return PlaceFormSet(data, instance=insats or Insats(), prefix=prefix)
 
 
 class ReasonForm(forms.Form):

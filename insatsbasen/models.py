@@ -366,7 +366,7 @@ class InsatsChange(models.Model):
     @property
     def field_label(self):
         """The field's name as the user knows it (or the event: created, verified)."""
-        events = {"created": _("Created"), "verified": _("Verified as still correct")}
+        events = {"created": _("Created"), "verified": _("Verified as still correct"), "places": _("Places")}
         if self.field in events:
             return events[self.field]
         try:

@@ -50,6 +50,8 @@ TRACKED_FIELDS = [
     "internal_notes",
     "status",
     "review_interval_months",
+    # Not a field of Insats: its places (edited with the form), recorded as one readable list.
+    "places",
 ]
 
 FIRST_REMINDER_AFTER = datetime.timedelta(weeks=2)
@@ -62,6 +64,8 @@ class ConflictError(Exception):
 
 def display_value(insats, field_name):
     """A field's value as a readable text, for the change history."""
+    if field_name == "places":
+        return "; ".join(place_label(place) for place in insats.places.all()) if insats.pk else ""
     field = Insats._meta.get_field(field_name)
     if field.many_to_many:
         if not insats.pk:
@@ -81,6 +85,13 @@ def display_value(insats, field_name):
     return str(value)
 
 
+def place_label(place):
+    """A place in one line with everything that can change, so the history shows any edit."""
+    town = " ".join(part for part in [place.postal_code, place.city] if part)
+    text = ", ".join(part for part in [place.name, place.street_address, town] if part)
+    return f"{text} ({place.municipality})" if place.municipality_id else text
+
+
 def snapshot(insats):
     return {name: display_value(insats, name) for name in TRACKED_FIELDS}
 
@@ -94,20 +105,29 @@ def insats_refresh_derived(insats):
     )
 
 
+def _save_places(places, insats):
+    """Save the places formset (validated by the caller) for the saved insats."""
+    if places is not None:
+        places.instance = insats
+        places.save()
+
+
 @transaction.atomic
-def insats_create(form, user, reason=""):
+def insats_create(form, user, reason="", places=None):
     insats = form.save(commit=False)
     insats.updated_by = user
     insats.save()
     form.save_m2m()
+    _save_places(places, insats)
     insats_refresh_derived(insats)
     InsatsChange.objects.create(insats=insats, changed_by=user, field="created", new_value=insats.name, reason=reason)
     return insats
 
 
 @transaction.atomic
-def insats_update(form, user, expected_version, reason=""):
-    """Save the form if nobody saved since ``expected_version``; record each changed field.
+def insats_update(form, user, expected_version, reason="", places=None):
+    """Save the form (and its places formset) if nobody saved since ``expected_version``; record each
+    changed field, the places as one.
 
     The version is bumped with a conditional UPDATE, so two simultaneous saves cannot both win.
     """
@@ -121,6 +141,7 @@ def insats_update(form, user, expected_version, reason=""):
     insats.updated_by = user
     insats.save()
     form.save_m2m()
+    _save_places(places, insats)
     insats_refresh_derived(insats)
     after = snapshot(insats)
     InsatsChange.objects.bulk_create(

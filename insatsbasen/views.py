@@ -16,7 +16,7 @@ from intro_sodertorn import access
 from intro_sodertorn.exports import export_start
 
 from . import imports, search, services, stats
-from .forms import SORTS, ImportForm, InsatsFilter, InsatsForm
+from .forms import SORTS, ImportForm, InsatsFilter, InsatsForm, place_formset
 from .models import Insats
 
 PAGE_SIZE = 25
@@ -101,27 +101,30 @@ def create(request):
     if not services.is_editor(request.user):
         raise PermissionDenied
     form = InsatsForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        insats = services.insats_create(form, request.user, reason=form.cleaned_data["reason"])
+    places = place_formset(request.POST or None, None)
+    # Both are validated, so every error shows at once.
+    if request.method == "POST" and all([form.is_valid(), places.is_valid()]):
+        insats = services.insats_create(form, request.user, reason=form.cleaned_data["reason"], places=places)
         messages.success(request, _("The insats was created."))
         return redirect("insatsbasen:detail", pk=insats.pk)
-    return render(
-        request, "insatsbasen/form.html", {"form": form, "cancel_url": reverse("insatsbasen:index"), "insats": None}
-    )
+    context = {"form": form, "places": places, "cancel_url": reverse("insatsbasen:index"), "insats": None}
+    return render(request, "insatsbasen/form.html", context)
 
 
 @login_required
 def edit(request, pk):
     insats = get_insats_for_user(request, pk, write=True)
     form = InsatsForm(request.POST or None, instance=insats, user=request.user)
+    places = place_formset(request.POST or None, insats)
     conflict = False
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and all([form.is_valid(), places.is_valid()]):
         try:
             services.insats_update(
                 form,
                 request.user,
                 expected_version=form.cleaned_data["version"] or 0,
                 reason=form.cleaned_data["reason"],
+                places=places,
             )
         except services.ConflictError:
             # Input is kept in the form; nothing was written.
@@ -142,7 +145,13 @@ def edit(request, pk):
     return render(
         request,
         "insatsbasen/form.html",
-        {"form": form, "insats": insats, "conflict": conflict, "cancel_url": reverse("insatsbasen:detail", args=[pk])},
+        {
+            "form": form,
+            "places": places,
+            "insats": insats,
+            "conflict": conflict,
+            "cancel_url": reverse("insatsbasen:detail", args=[pk]),
+        },
     )
 
 

@@ -12,6 +12,9 @@ def form_data(insats, **changes):
         "intake": insats.intake,
         "status": insats.status,
         "version": insats.version,
+        # The places formset: no rows means the places are left as they are.
+        "places-TOTAL_FORMS": 0,
+        "places-INITIAL_FORMS": 0,
     }
     data.update(changes)
     return data
@@ -117,11 +120,21 @@ def test_an_admin_creates_an_insats_for_their_municipality(client_as, taxonomy, 
             "status": "published",
             "languages": ["sv", "ar"],
             "funding": ["kommun", "esf"],
+            "places-TOTAL_FORMS": 2,
+            "places-INITIAL_FORMS": 0,
+            "places-0-street_address": "Hälsovägen 11",
+            "places-0-postal_code": "14152",
+            "places-0-city": "Flemingsberg",
+            "places-0-municipality": municipalities["Huddinge"].pk,
         },
     )
     assert response.status_code == 302
     insats = Insats.objects.get(name="Jobbspår vård")
     assert insats.languages == ["sv", "ar"] and insats.funding == ["kommun", "esf"]
+    # The second, empty row is ignored; the postal code is written the Swedish way.
+    assert [(p.street_address, p.postal_code, p.city) for p in insats.places.all()] == [
+        ("Hälsovägen 11", "141 52", "Flemingsberg")
+    ]
     assert insats.review_due_on is not None and "jobbsp" in insats.search_document
 
 
