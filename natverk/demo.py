@@ -280,10 +280,12 @@ def _meetings(sfi, coordination, steering, today, strategist):
         today - datetime.timedelta(days=45),
         "Botkyrka, Tumba",
         "1. Uppföljning av handlingsplanerna\n2. Insatsbasen: rutiner och administratörer\n3. Statistiken",
-        "Alla fyra handlingsplaner följdes upp. Rutiner för insatsbasen saknas i flera kommuner.",
+        "Alla fyra handlingsplaner följdes upp. Rutinerna för insatsbasen följs redan upp i uppdragen.",
+        # Not the insatsbasen points: uppdrag's demo already has those as action points of its own, and
+        # uppdrag loads after natverk, so a decision here with the same content would look like a missed link.
         [
-            "Varje kommun ordnar en rutin för att hålla uppgifterna i insatsbasen korrekta; följs upp i höst.",
-            "Uppföljning för nyanställda administratörer hålls i oktober.",
+            "Kommunerna skickar sina reviderade handlingsplaner till strategen senast den 15 januari.",
+            "Arbetsförmedlingen bjuds in till nästa möte för att berätta om etableringslotsarna.",
         ],
         strategist,
     )
