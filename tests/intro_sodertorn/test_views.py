@@ -78,3 +78,27 @@ def test_my_exports_needs_login(anonymous_client):
     response = anonymous_client.get("/mina-exporter/")
     assert response.status_code == 302
     assert response.url.startswith("/logga-in/")
+
+
+def test_password_reset_by_email_lets_the_user_choose_a_new_password(cast, anonymous_client):
+    import re
+
+    response = anonymous_client.post("/losenord/aterstall/", {"email": cast["lasare"].email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/losenord/aterstall/[^\s]+/)", mail.outbox[0].body).group(1)
+    form_page = anonymous_client.get(link, follow=True)
+    assert form_page.status_code == 200
+    set_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    done = anonymous_client.post(set_url, {"new_password1": "Sodertorn-2026!", "new_password2": "Sodertorn-2026!"})
+    assert done.status_code == 302
+    assert anonymous_client.login(username="lasare", password="Sodertorn-2026!")
+
+
+def test_password_change_needs_the_old_password(client_as):
+    client = client_as("lasare")
+    response = client.post(
+        "/losenord/byt/", {"old_password": "fel", "new_password1": "Ny-Lang-2026!", "new_password2": "Ny-Lang-2026!"}
+    )
+    assert response.status_code == 200
+    assert 'id="error-summary"' in response.content.decode()
