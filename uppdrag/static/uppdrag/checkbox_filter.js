@@ -34,6 +34,12 @@
       list.replaceWith(empty);
       return;
     }
+    // What is already chosen (when editing) comes first, so it is seen without scrolling the box.
+    items
+      .filter((item) => item.querySelector("input").checked)
+      .reverse()
+      .forEach((item) => list.prepend(item));
+    items.sort((a, b) => Number(b.querySelector("input").checked) - Number(a.querySelector("input").checked));
     const id = wrapper.id.replace(/^div_/, "");
     const legendText = legend.textContent.replace("*", "").trim();
 
