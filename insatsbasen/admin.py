@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Category, Insats, InsatsChange, Place, SearchLog, SearchWeek, TargetGroup
+from .models import Category, FreshnessSnapshot, Insats, InsatsChange, Place, SearchLog, SearchWeek, TargetGroup
 
 
 @admin.register(Category)
@@ -36,6 +36,13 @@ class InsatsAdmin(admin.ModelAdmin):
 class InsatsChangeAdmin(admin.ModelAdmin):
     list_display = ["insats", "field", "changed_by", "changed_at"]
     readonly_fields = ["insats", "field", "old_value", "new_value", "reason", "changed_by", "changed_at"]
+
+
+@admin.register(FreshnessSnapshot)
+class FreshnessSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["day", "municipality", "maintained", "fresh", "unverified"]
+    list_filter = ["municipality"]
+    date_hierarchy = "day"
 
 
 admin.site.register(SearchLog)

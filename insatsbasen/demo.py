@@ -29,7 +29,7 @@ from .models import (
 # category slug → (name patterns, description, target group slugs, plan part, languages)
 TEMPLATES = {
     "sfi": (
-        ["SFI kurs {level}", "SFI {level} med barnpassning", "SFI på kvällstid, {level}", "Yrkes-SFI vård, {level}"],
+        ["SFI {level}", "SFI {level} med barnpassning", "SFI {level} på kvällstid", "Yrkes-SFI vård, {level}"],
         "Undervisning i svenska för invandrare på {level}. Du läser tillsammans med andra nyanlända och får stöd "
         "av lärare med erfarenhet av flerspråkiga grupper.",
         ["vuxna", "analfabeter"],
@@ -45,7 +45,7 @@ TEMPLATES = {
         ["ar", "prs", "so", "ti", "fa"],
     ),
     "praktik": (
-        ["Praktik inom {branch}", "Arbetsträning i {branch}", "Språkpraktik inom {branch}"],
+        ["Praktik inom {branch}", "Arbetsträning inom {branch}", "Språkpraktik inom {branch}"],
         "Praktik med handledare inom {branch}. Du får pröva ett yrke, träna svenska på arbetsplatsen och "
         "får ett intyg efter avslutad praktikperiod.",
         ["vuxna", "akademiker"],
@@ -53,7 +53,7 @@ TEMPLATES = {
         ["sv"],
     ),
     "validering": (
-        ["Validering av {branch}-kompetens", "Kartläggning och validering, {branch}"],
+        ["Validering av yrkeskunskaper inom {branch}", "Kartläggning och validering inom {branch}"],
         "Validering av tidigare utbildning och yrkeserfarenhet inom {branch}, tillsammans med yrkeslärare. "
         "Resultatet dokumenteras så att du kan visa arbetsgivare vad du kan.",
         ["vuxna", "akademiker"],
@@ -69,7 +69,7 @@ TEMPLATES = {
         ["ar", "so", "prs", "ti"],
     ),
     "foraldrastod": (
-        ["Föräldragrupp på {language}", "Föräldraskap i Sverige, {language}"],
+        ["Föräldragrupp på {language}", "Föräldraskap i Sverige på {language}"],
         "Föräldrastödsprogram för nyanlända föräldrar om barns utveckling, skola och föräldraskap i ett nytt "
         "land. Gruppen träffas tio gånger och leds på {language}.",
         ["foraldralediga", "vuxna"],
@@ -131,6 +131,49 @@ PROVIDERS = [
     ("Projekt Vägen in (ESF, fiktivt)", Organisation.Kind.ESF_PROJECT, "projekt"),
 ]
 TOTAL = 150
+SNAPSHOT_DAYS = 84
+# Ways to tell two insatser of the same kind in one municipality apart, as people would name them;
+# the schedule follows the time of day named.
+QUALIFIERS = ["kvällstid", "dagtid", "förmiddag", "eftermiddag", "helg"]
+QUALIFIER_HOURS = {
+    "kvällstid": "Tis och tor 17.30–20",
+    "dagtid": "Mån–tor 9–15",
+    "förmiddag": "Mån–tor 9–12",
+    "eftermiddag": "Mån och ons 13–16",
+    "helg": "Lör 10–13",
+}
+
+
+def hours_for(name, fallback):
+    """The schedule a name promises ("SFI kurs B på kvällstid" is in the evening), else the fallback."""
+    return next((hours for qualifier, hours in QUALIFIER_HOURS.items() if qualifier in name), fallback)
+
+
+def unique_name(base, place, municipality, provider, taken):
+    """A natural name not yet used in the municipality: "SFI kurs D, Tumba", then other places, the time
+    of day ("SFI kurs D, kvällstid, Tumba"), the provider, and only last a group number.
+    The time of day also sets the schedule (``hours_for``).
+
+    Returns the name and the place it names.
+    """
+    # "Språkcafé Fittja" already names its place: then vary only the time of day and what follows.
+    others = [] if place in base else [p for p in PLACES.get(municipality.name, []) if p != place]
+    places = [place, *others]
+
+    def with_place(text, where):
+        return text if where in text else f"{text}, {where}"
+
+    candidates = [(with_place(base, where), where) for where in places]
+    qualifiers = [qualifier for qualifier in QUALIFIERS if qualifier not in base]
+    candidates += [(with_place(f"{base}, {qualifier}", place), place) for qualifier in qualifiers]
+    if provider:
+        short = provider.name.split(" (")[0]
+        candidates.append((with_place(f"{base} med {short}", place), place))
+    candidates += [(with_place(f"{base}, grupp {number}", place), place) for number in range(2, 20)]
+    for name, where in candidates:
+        if (municipality.pk, name) not in taken:
+            return name, where
+    raise ValueError(f"No free demo name for {base} in {municipality}")
 
 
 def load(stdout=None):
@@ -146,6 +189,7 @@ def load(stdout=None):
         organisation, _created = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
         providers.append((organisation, provider_type))
     slugs = list(TEMPLATES)
+    taken = set(Insats.objects.values_list("owner_municipality_id", "name"))
     created = 0
     for index in range(TOTAL):
         municipality = municipalities[index % len(municipalities)]
@@ -158,10 +202,10 @@ def load(stdout=None):
             "language": LANGUAGES_SV.get(language, "arabiska"),
             "place": rng.choice(PLACES.get(municipality.name, [municipality.name])),
         }
-        name = f"{rng.choice(patterns).format(**words)} – {municipality.name}"
-        if Insats.objects.filter(name=name, owner_municipality=municipality).exists():
-            name = f"{name} ({index + 1})"
+        base = rng.choice(patterns).format(**words)
         provider, provider_type = rng.choice(providers) if rng.random() < 0.4 else (None, "kommun")
+        name, words["place"] = unique_name(base, words["place"], municipality, provider, taken)
+        taken.add((municipality.pk, name))
         start = datetime.date(2026, 1, 1) + datetime.timedelta(days=rng.randrange(0, 300))
         # Some verified long ago (overdue), most recently; Huddinge gets a few overdue for the demo home page.
         days_ago = rng.choice([20, 45, 90, 120, 150, 170, 200, 230, 300])
@@ -193,7 +237,7 @@ def load(stdout=None):
             start_date=start if rng.random() < 0.5 else None,
             end_date=start + datetime.timedelta(days=rng.choice([60, 120, 180])) if rng.random() < 0.3 else None,
             intake=rng.choice([Insats.Intake.CONTINUOUS, Insats.Intake.FIXED]),
-            hours=rng.choice(["Mån–tor 9–12", "Tis och tor 13–16", "Ons 17–19", "Mån–fre 8.30–15"]),
+            hours=hours_for(name, rng.choice(["Mån–tor 9–12", "Tis och tor 13–16", "Ons 17–19", "Mån–fre 8.30–15"])),
             capacity=rng.choice([None, 8, 12, 15, 20, 30]),
             participant_cost=rng.choice(["Kostnadsfritt", "Kostnadsfritt", "50 kr per tillfälle"]),
             funding=rng.sample(["kommun", "af", "esf", "lst", "schablon"], k=rng.randint(1, 2)),
@@ -233,5 +277,10 @@ def load(stdout=None):
         )
     for query, count in [("körkort", 9), ("simskola", 6), ("jobb för ingenjörer", 4), ("tandvård", 3)]:
         SearchLog.objects.get_or_create(query=query, week=week, defaults={"count": count})
+    # Freshness over time: what the nightly job would have stored over the last twelve weeks, computed
+    # from the review dates (the reviews that have come due since then make the share fall).
+    today = timezone.localdate()
+    for offset in range(SNAPSHOT_DAYS - 1, -1, -1):
+        services.freshness_snapshot_take(today - datetime.timedelta(days=offset))
     if stdout:
         stdout.write(f"insatsbasen: {created} fictitious insatser")

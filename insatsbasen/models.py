@@ -410,5 +410,34 @@ class SearchWeek(models.Model):
         return str(self.week)
 
 
+class FreshnessSnapshot(models.Model):
+    """How fresh one municipality's maintained insatser were on one day (written by the nightly review job)."""
+
+    day = models.DateField(_("day"))
+    municipality = models.ForeignKey(
+        "natverk.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
+    )
+    maintained = models.PositiveIntegerField(_("maintained insatser"), default=0)
+    fresh = models.PositiveIntegerField(_("verified within interval"), default=0)
+    unverified = models.PositiveIntegerField(_("marked unverified"), default=0)
+
+    class Meta:
+        ordering = ["day", "municipality__name"]
+        verbose_name = _("freshness snapshot")
+        verbose_name_plural = _("freshness snapshots")
+        constraints = [
+            # One row per municipality and day: the job can run twice a day and still write one.
+            models.UniqueConstraint(fields=["day", "municipality"], name="freshness_unique_day_municipality"),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} {self.day}"
+
+    @property
+    def share(self):
+        """Per cent verified within the interval, or None when nothing is maintained."""
+        return round(100 * self.fresh / self.maintained) if self.maintained else None
+
+
 def monday_of(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())

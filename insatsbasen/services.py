@@ -15,7 +15,7 @@ from intro_sodertorn.reminders import send_reminder_once
 from natverk.models import Municipality
 
 from . import search
-from .models import Insats, InsatsChange, SearchLog, SearchWeek, monday_of
+from .models import FreshnessSnapshot, Insats, InsatsChange, SearchLog, SearchWeek, monday_of
 
 # Fields recorded in the change history, in form order.
 TRACKED_FIELDS = [
@@ -350,6 +350,52 @@ def freshness_scoreboard(today=None):
             }
         )
     return rows
+
+
+def freshness_snapshot_take(today=None):
+    """Store today's freshness per member municipality (one row each; a second run the same day updates it).
+
+    "Fresh" is the scoreboard's rule: a maintained insats whose review date is still ahead.
+    """
+    today = today or timezone.localdate()
+    counts = {
+        row["owner_municipality"]: row
+        for row in Insats.objects.active()
+        .values("owner_municipality")
+        .annotate(
+            total=Count("pk"),
+            fresh=Count("pk", filter=Q(review_due_on__gt=today)),
+            unverified=Count("pk", filter=Q(unverified_since__isnull=False)),
+        )
+    }
+    snapshots = []
+    for municipality in Municipality.objects.members_on(today):
+        row = counts.get(municipality.pk, {"total": 0, "fresh": 0, "unverified": 0})
+        snapshots.append(
+            FreshnessSnapshot(
+                day=today,
+                municipality=municipality,
+                maintained=row["total"],
+                fresh=row["fresh"],
+                unverified=row["unverified"],
+            )
+        )
+    # One statement; a second run the same day overwrites the day's rows (the unique constraint).
+    FreshnessSnapshot.objects.bulk_create(
+        snapshots,
+        update_conflicts=True,
+        unique_fields=["day", "municipality"],
+        update_fields=["maintained", "fresh", "unverified"],
+    )
+    return len(snapshots)
+
+
+def review_job_run(today=None):
+    """The nightly review job: reminders first (they may mark insatser unverified), then the day's snapshot."""
+    today = today or timezone.localdate()
+    sent = review_reminders_send(today)
+    freshness_snapshot_take(today)
+    return sent
 
 
 def admin_gaps(rows):

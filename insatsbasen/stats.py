@@ -1,14 +1,19 @@
 """Statistics of insatsbasen: every table as data, so the page and the Excel export show the same."""
 
+import datetime
+
 from django.db.models import Count, Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from .models import Insats, SearchLog, SearchWeek
+from .models import FreshnessSnapshot, Insats, SearchLog, SearchWeek
+
+TREND_DAYS = 182  # half a year of nightly snapshots on the page and in the export
 
 
-def tables(user):
+def tables(user, trend=None):
     """The statistics tables (title, header, rows), scoped to what the user may read."""
+    trend = trend or freshness_trend()
     insatser = Insats.objects.visible_to(user)
     today = timezone.localdate()
     status_labels = dict(Insats.Status.choices)
@@ -59,6 +64,7 @@ def tables(user):
                 for row in freshness
             ],
         },
+        trend["table"],
         {
             "title": _("Searches per week"),
             "header": [_("Week starting"), _("Searches"), _("Without result")],
@@ -87,3 +93,121 @@ def _due_filter(today):
 
 def _table(title, header, rows, key):
     return {"title": title, "header": header, "rows": [[row[key], row["total"]] for row in rows]}
+
+
+def _share(fresh, maintained):
+    return round(100 * fresh / maintained) if maintained else None
+
+
+def freshness_trend(today=None, days=TREND_DAYS):
+    """Freshness over time from the nightly snapshots: a weekly table, a line chart of the whole region's
+    share and a one-sentence summary. Snapshots are aggregates per municipality, readable by every
+    follow-up role (like the scoreboard)."""
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=days)
+    region = list(
+        FreshnessSnapshot.objects.filter(day__gt=since, day__lte=today)
+        .values("day")
+        .annotate(maintained=Sum("maintained"), fresh=Sum("fresh"), unverified=Sum("unverified"))
+        .order_by("day")
+    )
+    for row in region:
+        row["share"] = _share(row["fresh"], row["maintained"])
+    # The table shows the last snapshot of each week; the chart every day.
+    weekly = {}
+    for row in region:
+        weekly[row["day"].isocalendar()[:2]] = row
+    weekly_days = [row["day"] for row in weekly.values()]
+    shares = {}
+    names = set()
+    for snap in FreshnessSnapshot.objects.filter(day__in=weekly_days).select_related("municipality"):
+        shares[(snap.day, snap.municipality.name)] = snap.share
+        names.add(snap.municipality.name)
+    names = sorted(names)
+    table = {
+        "title": _("Freshness over time"),
+        "header": [_("Day"), _("Maintained"), _("Verified in time"), _("All municipalities (%)")]
+        + [f"{name} (%)" for name in names],
+        "rows": [
+            [row["day"], row["maintained"], row["fresh"], _blank(row["share"])]
+            + [_blank(shares.get((row["day"], name))) for name in names]
+            for row in weekly.values()
+        ],
+        "wide": True,
+    }
+    return {"table": table, "chart": line_chart(region), "summary": _trend_summary(region, shares, names)}
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
+def _trend_summary(region, shares, names):
+    points = [row for row in region if row["share"] is not None]
+    if not points:
+        return _("There are no snapshots yet: the nightly review job stores one each day.")
+    first, last = points[0], points[-1]
+    lowest = min(
+        ((shares[(last["day"], name)], name) for name in names if shares.get((last["day"], name)) is not None),
+        default=None,
+    )
+    values = {
+        "first": first["share"],
+        "start": formats.date_format(first["day"], "j F Y"),
+        "last": last["share"],
+        "end": formats.date_format(last["day"], "j F Y"),
+        "lowest": lowest[1] if lowest else "",
+        "lowest_share": lowest[0] if lowest else "",
+    }
+    if first is last:
+        return _("On %(end)s, %(last)s %% of the maintained insatser were verified within their interval.") % values
+    if lowest:
+        return (
+            _(
+                "The share of maintained insatser verified within their interval went from %(first)s %% "
+                "(%(start)s) to %(last)s %% (%(end)s); lowest now is %(lowest)s with %(lowest_share)s %%."
+            )
+            % values
+        )
+    return (
+        _(
+            "The share of maintained insatser verified within their interval went from %(first)s %% "
+            "(%(start)s) to %(last)s %% (%(end)s)."
+        )
+        % values
+    )
+
+
+CHART_WIDTH, CHART_HEIGHT = 640, 240
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 44, 12, 12, 32
+
+
+def line_chart(rows):
+    """Coordinates for a server-rendered SVG line of the region's share (0–100 %) over the days."""
+    points = [row for row in rows if row["share"] is not None]
+    if not points:
+        return None
+    plot_width = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
+    plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
+    first, last = points[0]["day"], points[-1]["day"]
+    span = max((last - first).days, 1)
+
+    def x(day):
+        return round(CHART_LEFT + plot_width * ((day - first).days / span if last != first else 0.5), 1)
+
+    def y(share):
+        return round(CHART_TOP + plot_height * (1 - share / 100), 1)
+
+    coordinates = [(x(row["day"]), y(row["share"])) for row in points]
+    x_labels = [points[0]["day"]] if first == last else [first, first + (last - first) / 2, last]
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "left": CHART_LEFT,
+        "right": CHART_WIDTH - CHART_RIGHT,
+        "bottom": CHART_TOP + plot_height,
+        "polyline": " ".join(f"{px},{py}" for px, py in coordinates),
+        "last": {"x": coordinates[-1][0], "y": coordinates[-1][1], "share": points[-1]["share"]},
+        "y_ticks": [{"value": value, "y": y(value)} for value in (0, 25, 50, 75, 100)],
+        "x_ticks": [{"label": day, "x": x(day)} for day in x_labels],
+    }

@@ -7,5 +7,5 @@ from . import services
 
 @shared_task(name="insatsbasen.tasks.send_review_reminders")
 def send_review_reminders():
-    """Daily: review digests, reminders and "unverified" marks (idempotent, see the service)."""
-    return services.review_reminders_send()
+    """Daily: review digests, reminders, "unverified" marks and the day's freshness snapshot (idempotent)."""
+    return services.review_job_run()

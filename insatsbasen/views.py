@@ -208,7 +208,8 @@ def scoreboard(request):
 @login_required
 def statistics(request):
     _require_follow_up(request.user)
-    return render(request, "insatsbasen/statistics.html", {"tables": stats.tables(request.user)})
+    trend = stats.freshness_trend()
+    return render(request, "insatsbasen/statistics.html", {"tables": stats.tables(request.user, trend), "trend": trend})
 
 
 @login_required
