@@ -158,14 +158,15 @@ def line_chart(chart_id, title, summary, x_labels, series, highlight=None, heigh
             )
             for x, y in seg:
                 group.append(_marker(MARKERS[number % len(MARKERS)] if not is_region else "diamond", x, y, colour))
+        group.append("</g>")
         if number in label_y:
+            # The name stays outside the faded group: text keeps its full contrast (4.5:1) on white.
             y = label_y[number]
             weight = "700" if strong else "400"
             group.append(
                 f'<text x="{left + plot_w + 6}" y="{y + 4:.1f}" font-size="12" font-weight="{weight}" '
                 f'fill="{colour}">{escape(name)}</text>'
             )
-        group.append("</g>")
         parts.append("".join(group))
     parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" stroke="#666"/>')
     return _svg(chart_id, title, summary, width, height, "".join(parts))
