@@ -9,6 +9,7 @@ import functools
 import operator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from intro_sodertorn import access
 from .models import TOTAL, Indicator
 
 SUPPRESS_BELOW = 5
+_ONE_DECIMAL = Decimal("0.1")
 # A change from last year worth a question before approval: more than half as much again (or less),
 # and at least this much in absolute terms, so that 2 → 4 persons does not raise a flag.
 LARGE_CHANGE_SHARE = Decimal("0.5")
@@ -53,29 +55,49 @@ def formula_check(formula):
             raise ValueError(_("A formula may only use codes, numbers, + - * / and brackets."))
 
 
-def formula_eval(formula, lookup):
-    """Evaluate a formula; ``lookup(code)`` gives a Decimal or None. None if anything is missing or /0."""
+@functools.lru_cache(maxsize=512)
+def _compiled(formula):
+    """The formula as nested closures, built once: dashboards evaluate it thousands of times a page."""
 
-    def walk(node):
+    def build(node):
         if isinstance(node, ast.Expression):
-            return walk(node.body)
+            return build(node.body)
         if isinstance(node, ast.Constant):
-            return Decimal(str(node.value))
+            constant = Decimal(str(node.value))
+            return lambda lookup: constant
         if isinstance(node, ast.Name):
-            return lookup(node.id)
+            code = node.id
+            return lambda lookup: lookup(code)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            value = walk(node.operand)
-            return None if value is None else -value
+            operand = build(node.operand)
+
+            def negate(lookup):
+                value = operand(lookup)
+                return None if value is None else -value
+
+            return negate
         if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
-            left, right = walk(node.left), walk(node.right)
-            if left is None or right is None:
-                return None
-            if isinstance(node.op, ast.Div) and right == 0:
-                return None
-            return _OPS[type(node.op)](left, right)
+            left, right, op = build(node.left), build(node.right), _OPS[type(node.op)]
+            is_division = isinstance(node.op, ast.Div)
+
+            def binary(lookup):
+                a = left(lookup)
+                if a is None:
+                    return None
+                b = right(lookup)
+                if b is None or (is_division and b == 0):
+                    return None
+                return op(a, b)
+
+            return binary
         raise ValueError(formula)
 
-    return walk(_parsed(formula))
+    return build(_parsed(formula))
+
+
+def formula_eval(formula, lookup):
+    """Evaluate a formula; ``lookup(code)`` gives a Decimal or None. None if anything is missing or /0."""
+    return _compiled(formula)(lookup)
 
 
 def operand_key(indicator, key):
@@ -171,40 +193,95 @@ def values_validate(indicators, raw):
     return cleaned, errors
 
 
-def cells_compute(indicators, typed_values):
+class Plan:
+    """What computing and suppressing a report's figures needs from its indicators, worked out once.
+
+    The dashboards compute every report of a catalogue version with the same indicators: building
+    the plan once per version, not once per report, keeps the work per report to the arithmetic.
+    """
+
+    def __init__(self, indicators, wanted=None):
+        """``wanted``: the cells a page shows, e.g. {("AVS_ANDEL", "T")}; None for every cell.
+
+        With ``wanted``, derived figures are computed only for those cells and the ones they are built
+        on, and only the wanted cells are returned; typed figures are all kept, because suppression
+        looks at every part of a breakdown.
+        """
+        self.indicators = indicators
+        self.wanted = None if wanted is None else set(wanted)
+        by_code = {indicator.code: indicator for indicator in indicators}
+        typed = [indicator for indicator in indicators if indicator.kind == Indicator.Kind.TYPED]
+        derived = [indicator for indicator in indicators if indicator.kind == Indicator.Kind.DERIVED]
+        self.typed_cells = [(indicator.code, key) for indicator in typed for key in indicator.keys]
+
+        def operands(indicator, key):
+            """Formula code -> the cell it reads for ``key`` (None for a code not in the catalogue)."""
+            return {
+                code: (code, operand_key(by_code[code], key)) if code in by_code else None
+                for code in formula_codes(indicator.formula)
+            }
+
+        # Derived indicators may use other derived ones: compute in dependency order (a cycle is left out).
+        order, known, pending = [], {indicator.code for indicator in typed}, derived
+        for _round in range(len(derived) + 1):
+            still = []
+            for indicator in pending:
+                if any(code in by_code and code not in known for code in formula_codes(indicator.formula)):
+                    still.append(indicator)
+                    continue
+                order.append(indicator)
+                known.add(indicator.code)
+            pending = still
+            if not pending:
+                break
+        self.derived_cells = [
+            ((indicator.code, key), _compiled(indicator.formula), operands(indicator, key))
+            for indicator in order
+            for key in indicator.keys
+        ]
+        if self.wanted is not None:
+            # Only the wanted derived cells and the derived cells they are built on, recursively.
+            used = {cell: list(cell_operands.values()) for cell, _compiled_formula, cell_operands in self.derived_cells}
+            needed, queue = set(), [cell for cell in self.wanted if cell in used]
+            while queue:
+                cell = queue.pop()
+                if cell not in needed:
+                    needed.add(cell)
+                    queue.extend(operand for operand in used[cell] if operand in used)
+            self.derived_cells = [entry for entry in self.derived_cells if entry[0] in needed]
+        counts = [indicator for indicator in indicators if indicator.is_count]
+        self.count_codes = {indicator.code for indicator in counts}
+        self.count_cells = [(indicator.code, key) for indicator in counts for key in indicator.keys]
+        self.breakdowns = [
+            ((indicator.code, TOTAL), [(indicator.code, key) for key in indicator.keys if key != TOTAL])
+            for indicator in counts
+            if indicator.breakdown != Indicator.Breakdown.NONE
+        ]
+        computed = {entry[0] for entry in self.derived_cells}
+        self.derived_operands = [
+            ((indicator.code, key), [cell for cell in operands(indicator, key).values() if cell is not None])
+            for indicator in derived
+            for key in indicator.keys
+            if (indicator.code, key) in computed
+        ]
+
+
+def cells_compute(indicators, typed_values, plan=None):
     """All figures of a report, typed and derived: {(code, key): Decimal | None}."""
-    by_code = {indicator.code: indicator for indicator in indicators}
-    cells = {}
-    for indicator in indicators:
-        if indicator.kind == Indicator.Kind.TYPED:
-            for key in indicator.keys:
-                cells[(indicator.code, key)] = typed_values.get((indicator.code, key))
-    # Derived indicators may use other derived ones: compute in dependency order.
-    pending = [indicator for indicator in indicators if indicator.kind == Indicator.Kind.DERIVED]
-    for _round in range(len(pending) + 1):
-        still = []
-        for indicator in pending:
-            codes = formula_codes(indicator.formula)
-            if any(code in by_code and (code, TOTAL) not in cells for code in codes):
-                still.append(indicator)
-                continue
-            for key in indicator.keys:
-
-                def lookup(code, key=key):
-                    operand = by_code.get(code)
-                    return None if operand is None else cells.get((code, operand_key(operand, key)))
-
-                value = formula_eval(indicator.formula, lookup)
-                cells[(indicator.code, key)] = None if value is None else value.quantize(Decimal("0.1"))
-        pending = still
-        if not pending:
-            break
+    plan = plan or Plan(indicators)
+    cells = {cell: typed_values.get(cell) for cell in plan.typed_cells}
+    for cell, compiled, operands in plan.derived_cells:
+        value = compiled(lambda code, operands=operands: cells.get(operands[code]))
+        cells[cell] = None if value is None else value.quantize(_ONE_DECIMAL)
     return cells
 
 
-@dataclass(frozen=True)
-class Cell:
-    """A figure as a viewer may see it: a value, missing, or suppressed (a small count)."""
+class Cell(NamedTuple):
+    """A figure as a viewer may see it: a value, missing, or suppressed (a small count).
+
+    A named tuple, not a dataclass: a dashboard makes tens of thousands of them per page, and a
+    tuple is several times cheaper to create than a frozen dataclass.
+    """
 
     value: Decimal | None
     suppressed: bool = False
@@ -241,7 +318,7 @@ def sees_small_counts(user, municipality_id):
     return municipality_id in access.any_municipality_ids(user)
 
 
-def visible_cells(user, municipality_id, indicators, typed_values):
+def visible_cells(user, municipality_id, indicators, typed_values, plan=None):
     """THE suppression: every figure of one report as ``user`` may see it, {(code, key): Cell}.
 
     Used by every page and every export. Outside the reporting municipality:
@@ -249,49 +326,39 @@ def visible_cells(user, municipality_id, indicators, typed_values):
     - if exactly one part of a breakdown is suppressed while its total shows, the smallest other
       part is suppressed too, so the hidden count cannot be got back by subtraction;
     - a derived figure computed from a suppressed count is suppressed.
+
+    ``plan``: ``Plan(indicators)``, passed in when many reports share the indicators.
     """
-    cells = cells_compute(indicators, typed_values)
+    plan = plan or Plan(indicators)
+    cells = cells_compute(indicators, typed_values, plan)
+    shown = cells if plan.wanted is None else {cell: cells.get(cell) for cell in plan.wanted if cell in cells}
     if sees_small_counts(user, municipality_id):
-        return {cell: Cell(value) for cell, value in cells.items()}
+        return {cell: Cell(value) for cell, value in shown.items()}
     hidden = set()
-    for indicator in indicators:
-        if not indicator.is_count:
-            continue
-        for key in indicator.keys:
-            value = cells.get((indicator.code, key))
-            if value is not None and 0 < value < SUPPRESS_BELOW:
-                hidden.add((indicator.code, key))
-    for indicator in indicators:
-        if not indicator.is_count or indicator.breakdown == Indicator.Breakdown.NONE:
-            continue
-        parts = [(indicator.code, key) for key in indicator.keys if key != TOTAL]
+    for cell in plan.count_cells:
+        value = cells.get(cell)
+        if value is not None and 0 < value < SUPPRESS_BELOW:
+            hidden.add(cell)
+    for total, parts in plan.breakdowns:
         hidden_parts = [cell for cell in parts if cell in hidden]
-        if len(hidden_parts) == 1 and (indicator.code, TOTAL) not in hidden:
+        if len(hidden_parts) == 1 and total not in hidden:
             others = [cell for cell in parts if cell not in hidden and cells.get(cell) is not None]
             if others:
                 hidden.add(min(others, key=lambda cell: (cells[cell], cell)))
             else:
-                hidden.add((indicator.code, TOTAL))
-    by_code = {indicator.code: indicator for indicator in indicators}
-    derived = [indicator for indicator in indicators if indicator.kind == Indicator.Kind.DERIVED]
+                hidden.add(total)
     # Repeat so that a derived figure built on a suppressed derived figure is suppressed too.
-    for _round in range(len(derived) + 1):
-        grew = False
-        for indicator in derived:
-            for key in indicator.keys:
-                cell = (indicator.code, key)
-                if cell in hidden:
-                    continue
-                for code in formula_codes(indicator.formula):
-                    operand = by_code.get(code)
-                    if operand is not None and (code, operand_key(operand, key)) in hidden:
-                        hidden.add(cell)
-                        grew = True
-                        break
-        if not grew:
-            break
-    counts = {indicator.code for indicator in indicators if indicator.is_count}
-    return {cell: Cell(value, cell in hidden, cell[0] in counts) for cell, value in cells.items()}
+    if hidden:
+        for _round in range(len(plan.derived_operands) + 1):
+            grew = False
+            for cell, operands in plan.derived_operands:
+                if cell not in hidden and any(operand in hidden for operand in operands):
+                    hidden.add(cell)
+                    grew = True
+            if not grew:
+                break
+    counts = plan.count_codes
+    return {cell: Cell(value, cell in hidden, cell[0] in counts) for cell, value in shown.items()}
 
 
 @dataclass(frozen=True)

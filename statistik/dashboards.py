@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from natverk.models import Municipality
 
-from .calc import Cell, formula_codes, visible_cells
+from .calc import Cell, Plan, formula_codes, visible_cells
 from .models import TOTAL, CatalogueVersion, Indicator, Period, Report, Value
 
 
@@ -115,14 +115,18 @@ class Grid:
         return report.get((code, key), Cell(None))
 
 
-def load_grid(user, periods, codes):
-    """Approved figures for the periods and codes, as ``user`` may see them. Three queries."""
+def load_grid(user, periods, codes, keys=None):
+    """Approved figures for the periods and codes, as ``user`` may see them. Three queries.
+
+    ``keys``: {code: breakdown key} when a page shows one key per indicator; then only those cells
+    are worked out (other keys of the code read as missing).
+
+    The indicators of each catalogue version are planned once (``calc.Plan``); per report only its
+    figures are computed and suppressed.
+    """
     grid = Grid()
-    reports = list(
-        Report.objects.reported()
-        .filter(period__in=[period.pk for period in periods])
-        .values_list("pk", "municipality_id", "period_id", "version_id")
-    )
+    approved = Report.objects.reported().filter(period__in=[period.pk for period in periods])
+    reports = list(approved.values_list("pk", "municipality_id", "period_id", "version_id"))
     if not reports:
         return grid
     by_version = defaultdict(list)
@@ -131,15 +135,23 @@ def load_grid(user, periods, codes):
     needed = set()
     for indicators in by_version.values():
         needed |= _needed_codes({indicator.code: indicator for indicator in indicators}, codes)
+    wanted = None if keys is None else {(code, keys[code]) for code in codes}
+    plans = {
+        version_id: Plan([indicator for indicator in indicators if indicator.code in needed], wanted)
+        for version_id, indicators in by_version.items()
+    }
     typed = defaultdict(dict)
-    rows = Value.objects.filter(report_id__in=[r[0] for r in reports], indicator__code__in=needed).values_list(
+    # A subquery, not a list of ids: the query stays one statement of the same size for any number of reports.
+    rows = Value.objects.filter(report__in=approved.values("pk"), indicator__code__in=needed).values_list(
         "report_id", "indicator__code", "key", "value"
     )
     for report_id, code, key, value in rows:
         typed[report_id][(code, key)] = value
     for report_id, municipality_id, period_id, version_id in reports:
-        indicators = [indicator for indicator in by_version[version_id] if indicator.code in needed]
-        grid.cells[(municipality_id, period_id)] = visible_cells(user, municipality_id, indicators, typed[report_id])
+        plan = plans[version_id]
+        grid.cells[(municipality_id, period_id)] = visible_cells(
+            user, municipality_id, plan.indicators, typed[report_id], plan
+        )
         grid.reported[period_id].add(municipality_id)
     return grid
 
@@ -176,7 +188,7 @@ class Row:
 def indicator_series(user, indicator, periods, filters):
     """Time series of one indicator per municipality, with the region's mean and n of N per period."""
     key = filters.key_for(indicator)
-    grid = load_grid(user, periods, [indicator.code])
+    grid = load_grid(user, periods, [indicator.code], {indicator.code: key})
     municipalities = members(periods)
     rows = [
         Row(m.name, [grid.cell(m.pk, p.pk, indicator.code, key) for p in periods], municipality=m)
@@ -200,7 +212,7 @@ def sort_comparison(rows):
 def indicator_comparison(user, indicator, period, filters):
     """All member municipalities for one period, sorted, with the region's mean and n of N."""
     key = filters.key_for(indicator)
-    grid = load_grid(user, [period], [indicator.code])
+    grid = load_grid(user, [period], [indicator.code], {indicator.code: key})
     municipalities = [m for m in members([period]) if _is_member(m, period)]
     rows = [Row(m.name, [grid.cell(m.pk, period.pk, indicator.code, key)], municipality=m) for m in municipalities]
     average = mean([row.cells[0] for row in rows])
@@ -238,7 +250,7 @@ def region_overview(user, filters):
     previous = Period.objects.filter(year=latest.year - 1, half=latest.half).first()
     periods = [p for p in (previous, latest) if p]
     indicators = key_indicators()
-    grid = load_grid(user, periods, [i.code for i in indicators])
+    grid = load_grid(user, periods, [i.code for i in indicators], {i.code: filters.key_for(i) for i in indicators})
     municipalities = [m for m in members([latest]) if _is_member(m, latest)]
     figures = []
     for indicator in indicators:
@@ -268,15 +280,13 @@ def region_overview(user, filters):
 def municipality_profile(user, municipality, periods, filters):
     """Each key figure of one municipality per period, beside the region's mean."""
     indicators = key_indicators()
-    grid = load_grid(user, periods, [i.code for i in indicators])
+    grid = load_grid(user, periods, [i.code for i in indicators], {i.code: filters.key_for(i) for i in indicators})
     municipalities = members(periods)
+    members_of = {p.pk: [m.pk for m in municipalities if _is_member(m, p)] for p in periods}
     profile = []
     for indicator in indicators:
         key = filters.key_for(indicator)
         own = [grid.cell(municipality.pk, p.pk, indicator.code, key) for p in periods]
-        region = [
-            Cell(mean([grid.cell(m.pk, p.pk, indicator.code, key) for m in municipalities if _is_member(m, p)]))
-            for p in periods
-        ]
+        region = [Cell(mean([grid.cell(m, p.pk, indicator.code, key) for m in members_of[p.pk]])) for p in periods]
         profile.append({"indicator": indicator, "key": key, "own": own, "region": region})
     return profile

@@ -97,3 +97,28 @@ def test_zero_and_missing_are_not_suppressed_and_look_different(cast, municipali
     cells = visible_cells(cast["strateg"], municipalities["Salem"].pk, indicators, {("BES_SFI", "T"): Decimal(0)})
     assert cells[("BES_SFI", "T")].display() == "0"
     assert cells[("BES_SO", "T")].display() == "–"
+
+
+def test_a_plan_for_the_wanted_cells_gives_exactly_what_the_full_computation_gives(cast, municipalities, indicators):
+    """The dashboards work out only the cells they show: same figures, same suppression."""
+    import random
+
+    from statistik.calc import Plan
+
+    rng = random.Random(4)
+    viewer, other = cast["introchef-botkyrka"], municipalities["Huddinge"].pk
+    derived = [i for i in indicators if i.kind == "derived"]
+    for _trial in range(30):
+        typed = {}
+        for indicator in indicators:
+            if indicator.kind == "typed":
+                parts = {key: Decimal(rng.choice([0, 1, 3, 4, 7, 20, 150])) for key in indicator.keys if key != "T"}
+                typed |= {(indicator.code, key): value for key, value in parts.items()}
+                typed[(indicator.code, "T")] = sum(parts.values(), Decimal(0)) or Decimal(rng.choice([0, 2, 60]))
+        full = visible_cells(viewer, other, indicators, typed)
+        for indicator in derived:
+            for key in indicator.keys:
+                wanted = {(indicator.code, key), ("MOT_TOT", "T")}
+                plan = Plan(indicators, wanted)
+                assert len(plan.derived_cells) < len(Plan(indicators).derived_cells)
+                assert visible_cells(viewer, other, indicators, typed, plan) == {cell: full[cell] for cell in wanted}
