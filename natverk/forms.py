@@ -236,8 +236,9 @@ class MeetingForm(forms.ModelForm):
                 initial=existing_status,
                 widget=forms.RadioSelect,
             )
-        if not self.instance.pk:
-            self.fields["date"].initial = timezone.localdate()
+        if not self.instance.pk and not self.initial.get("date"):
+            # The unsaved instance's empty date would win over a field initial: set the form's initial.
+            self.initial["date"] = timezone.localdate()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
