@@ -73,9 +73,9 @@ def _fmt(value):
     return f"{value:,.1f}".replace(",", "\u00a0").replace(".", ",").removesuffix(",0")
 
 
-def _svg(chart_id, title, summary, width, height, body):
+def _svg(chart_id, title, summary, width, height, body, css_class="kis-chart"):
     return mark_safe(
-        f'<svg class="kis-chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'<svg class="{css_class}" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(summary)}</desc>'
         f"{body}</svg>"
@@ -95,15 +95,29 @@ def _spread(wanted, low, high, gap=13):
     return placed
 
 
-def line_chart(chart_id, title, summary, x_labels, series, highlight=None, height=340):
+def responsive(builder, chart_id, *args, **kwargs):
+    """A wide chart for screens from tablet size up and a narrow one for phones, switched by CSS.
+
+    An SVG scales as a whole: the wide one on a phone would have 6-pixel text. The hidden one is
+    display:none, so a screen reader meets only one of them.
+    """
+    wide = builder(chart_id, *args, css_class="kis-chart kis-chart-wide", **kwargs)
+    narrow = builder(f"{chart_id}-narrow", *args, width=400, css_class="kis-chart kis-chart-narrow", **kwargs)
+    return mark_safe(wide + narrow)
+
+
+def line_chart(
+    chart_id, title, summary, x_labels, series, highlight=None, height=340, width=760, css_class="kis-chart"
+):
     """``series``: [(name, [float | None per x])]; the series named ``highlight`` and "region" stand out."""
-    width, left, right, top, bottom = 760, 64, 172, 16, 36
+    narrow = width < 600
+    left, right, top, bottom = (38, 150, 14, 34) if narrow else (64, 172, 16, 36)
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for _name, points in series for v in points if v is not None]
     if not values:
         empty = _("No figures to show for the chosen periods.")
         body = f'<text x="{width / 2}" y="40" text-anchor="middle" font-size="14" fill="#444">{escape(empty)}</text>'
-        return _svg(chart_id, title, summary, width, 70, body)
+        return _svg(chart_id, title, summary, width, 70, body, css_class)
     top_value = _nice_max(max(values) if values else 1)
     count = max(len(x_labels), 1)
 
@@ -121,7 +135,11 @@ def line_chart(chart_id, title, summary, x_labels, series, highlight=None, heigh
         parts.append(
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="#333">{_fmt(value)}</text>'
         )
+    # Only every n-th period is labelled when they would crowd each other.
+    label_step = max(1, -(-len(x_labels) * 42 // plot_w))
     for index, label in enumerate(x_labels):
+        if index % label_step and index != len(x_labels) - 1:
+            continue
         parts.append(
             f'<text x="{x_at(index):.1f}" y="{height - 12}" text-anchor="middle" font-size="12" fill="#333">'
             f"{escape(label)}</text>"
@@ -162,20 +180,19 @@ def line_chart(chart_id, title, summary, x_labels, series, highlight=None, heigh
         if number in label_y:
             # The name stays outside the faded group: text keeps its full contrast (4.5:1) on white.
             y = label_y[number]
-            weight = "700" if strong else "400"
+            weight, size = ("700" if strong else "400"), (10.5 if narrow else 12)
             group.append(
-                f'<text x="{left + plot_w + 6}" y="{y + 4:.1f}" font-size="12" font-weight="{weight}" '
+                f'<text x="{left + plot_w + 6}" y="{y + 4:.1f}" font-size="{size}" font-weight="{weight}" '
                 f'fill="{colour}">{escape(name)}</text>'
             )
         parts.append("".join(group))
     parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot_h}" stroke="#666"/>')
-    return _svg(chart_id, title, summary, width, height, "".join(parts))
+    return _svg(chart_id, title, summary, width, height, "".join(parts), css_class)
 
 
-def bar_chart(chart_id, title, summary, rows, mean=None, unit_label=""):
+def bar_chart(chart_id, title, summary, rows, mean=None, unit_label="", width=760, css_class="kis-chart"):
     """Horizontal bars, one per row (label, cell) already sorted; text beside every bar."""
-    row_h, left, right, top = 26, 120, 70, 10
-    width = 760
+    row_h, left, right, top = 26, 110 if width < 600 else 120, 90 if width < 600 else 70, 10
     height = top + row_h * max(len(rows), 1) + 30
     plot_w = width - left - right
     values = [float(cell.shown) for _label, cell in rows if cell.shown is not None]
@@ -218,4 +235,4 @@ def bar_chart(chart_id, title, summary, rows, mean=None, unit_label=""):
         f'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#888" stroke-width="2"/>'
         f"</pattern></defs>"
     )
-    return _svg(chart_id, title, summary, width, height, defs + "".join(parts))
+    return _svg(chart_id, title, summary, width, height, defs + "".join(parts), css_class)

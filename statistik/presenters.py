@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from . import dashboards
 from .calc import Cell
-from .charts import bar_chart, line_chart
+from .charts import bar_chart, line_chart, responsive
 from .models import KEY_LABELS
 
 
@@ -87,7 +87,7 @@ def indicator_page(user, indicator, filters, period_id=None):
         }
     else:
         summary = _("%(name)s: no approved figures in the chosen periods.") % {"name": indicator.label}
-    series_chart = line_chart("series", indicator.label, summary, labels, lines) if periods else ""
+    series_chart = responsive(line_chart, "series", indicator.label, summary, labels, lines) if periods else ""
 
     period = next((p for p in periods if str(p.pk) == str(period_id)), None) or (periods[-1] if periods else None)
     comparison = comparison_chart = comparison_summary = None
@@ -108,7 +108,8 @@ def indicator_page(user, indicator, filters, period_id=None):
             if top
             else "",
         }
-        comparison_chart = bar_chart(
+        comparison_chart = responsive(
+            bar_chart,
             "comparison",
             f"{indicator.label} {period}",
             comparison_summary,
@@ -159,7 +160,8 @@ def municipality_page(user, municipality, filters):
                 "own": own_last.display() if own_last else "–",
                 "region": region_last.display() if region_last else "–",
             }
-        item["chart"] = line_chart(
+        item["chart"] = responsive(
+            line_chart,
             f"profile-{indicator.code}",
             f"{indicator.label}: {municipality.name}",
             item["summary"],
