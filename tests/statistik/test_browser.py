@@ -46,7 +46,7 @@ def test_a_report_goes_from_the_reporter_through_the_region_to_the_managers_dash
     summary.get_by_role("link").first.click()
     cell.fill("21")
     page.get_by_role("button", name="Spara och skicka in till regionen").click()
-    assert "Rapporten är inskickad till regionen." in page.content()
+    assert "Rapporten har skickats in till regionen." in page.content()
 
     _login(page, live_server, "statistik-region")
     page.get_by_role("link", name=f"Botkyrka {period}").first.click()

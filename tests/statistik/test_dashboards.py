@@ -133,7 +133,7 @@ def test_region_overview_shows_key_figures_with_the_change_from_the_year_before(
     make_report(municipalities["Huddinge"], before, exits(10, studies=10, other=20), status="approved")
     html = client_as("introchef-botkyrka").get(reverse("statistik:dashboard")).content.decode()
     assert "Andel avslut till arbete eller studier" in html and "2012" in html
-    assert "procentenheter" in html and "från 2011" in html
+    assert "procentenheter" in html and "jämfört med 2011" in html
 
 
 def test_the_municipality_profile_has_accessible_charts_with_tables(client_as, municipalities, reported):
