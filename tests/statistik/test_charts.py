@@ -9,8 +9,8 @@ from statistik.charts import bar_chart, line_chart, responsive
 def test_a_responsive_chart_has_a_wide_and_a_narrow_svg_with_their_own_ids():
     svg = responsive(line_chart, "series", "Title", "Summary", ["2011", "2012"], [("Botkyrka", [10.0, 12.0])])
     assert svg.count("<svg") == 2
-    assert 'class="kis-chart kis-chart-wide" viewBox="0 0 760 ' in svg
-    assert 'class="kis-chart kis-chart-narrow" viewBox="0 0 400 ' in svg
+    assert '<div class="kis-chart-wide"><svg class="kis-chart" viewBox="0 0 760 ' in svg
+    assert '<svg class="kis-chart-narrow" viewBox="0 0 400 ' in svg
     ids = re.findall(r'id="([^"]+)"', svg)
     assert len(ids) == len(set(ids)) and "series-narrow-title" in ids
 
