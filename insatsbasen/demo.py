@@ -30,7 +30,7 @@ from .models import (
 TEMPLATES = {
     "sfi": (
         ["SFI {level}", "SFI {level} med barnpassning", "SFI {level} på kvällstid", "Yrkes-SFI vård, {level}"],
-        "Undervisning i svenska för invandrare på {level}. Du läser tillsammans med andra nyanlända och får stöd "
+        "Undervisning i svenska för invandrare, {level}. Du läser tillsammans med andra nyanlända och får stöd "
         "av lärare med erfarenhet av flerspråkiga grupper.",
         ["vuxna", "analfabeter"],
         "sfi",

@@ -154,16 +154,23 @@ def validate_row(number, data, municipality, user):
             )
         if data.get("version") and str(instance.version) != data["version"]:
             errors.append(_("The insats was changed in Insatsbasen after the file was exported."))
+    labels = {key: label for key, label, _kind in columns.COLUMNS}
+    unknown = set()
     for key, value in data.items():
         values = value if isinstance(value, list) else [value]
         for item in values:
             if isinstance(item, str) and item.startswith("?"):
-                errors.append(_("“%(value)s” is not known (%(column)s).") % {"value": item[1:], "column": key})
+                unknown.add(key)
+                errors.append(
+                    _("“%(value)s” is not known (%(column)s).") % {"value": item[1:], "column": labels.get(key, key)}
+                )
     if str(data.get("owner_municipality")) != str(municipality.pk):
         errors.append(_("The owning municipality must be %(m)s.") % {"m": municipality})
     form = InsatsForm(data, instance=instance, user=user)
     if not form.is_valid():
         for field_name, field_errors in form.errors.items():
+            if field_name in unknown:
+                continue  # already said in plain words above
             label = form.fields[field_name].label if field_name in form.fields else ""
             errors.extend(f"{label}: {error}" if label else error for error in field_errors)
     if errors:

@@ -134,6 +134,7 @@ def freshness_trend(today=None, days=TREND_DAYS):
             for row in weekly.values()
         ],
         "wide": True,
+        "municipalities": names,
     }
     return {"table": table, "chart": line_chart(region), "summary": _trend_summary(region, shares, names)}
 

@@ -232,3 +232,12 @@ def test_the_review_badge_says_what_to_do_while_the_date_column_keeps_its_own_wo
     page = client.get("/insatser/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert ">Ska granskas</span>" in page
     assert '<option value="review_due_on">Granskningsdatum</option>' in page
+
+
+def test_the_home_panel_lists_due_insatser_with_a_small_button_each(client_as, make_insats):
+    due = [make_insats(f"Kurs {letter}", verified_days_ago=400) for letter in "AB"]
+    page = client_as("admin-huddinge").get("/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert page.count('class="list-group-item px-0 d-flex') == 2
+    for insats in due:
+        assert f'action="/insatser/{insats.pk}/stammer/"' in page
+    assert 'aria-label="Stämmer fortfarande: Kurs A"' in page and ">Stämmer</span>" in page
