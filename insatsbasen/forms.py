@@ -14,6 +14,7 @@ from intro_sodertorn import access
 from natverk.models import Contact, Municipality, Organisation
 
 from .models import LANGUAGES, Category, Funding, Insats, Place, TargetGroup, ordered_languages
+from .services import EDITABLE_FIELDS
 
 
 def administered_municipalities(user):
@@ -41,39 +42,7 @@ class InsatsForm(forms.ModelForm):
 
     class Meta:
         model = Insats
-        fields = [
-            "name",
-            "short_description",
-            "description",
-            "category",
-            "plan_part",
-            "target_groups",
-            "age_min",
-            "age_max",
-            "eligibility",
-            "languages",
-            "provider",
-            "provider_type",
-            "owner_municipality",
-            "participating_municipalities",
-            "start_date",
-            "end_date",
-            "intake",
-            "intake_dates",
-            "hours",
-            "capacity",
-            "participant_cost",
-            "funding",
-            "contact",
-            "contact_is_public",
-            "function_email",
-            "function_phone",
-            "how_to_apply",
-            "web_link",
-            "internal_notes",
-            "status",
-            "review_interval_months",
-        ]
+        fields = EDITABLE_FIELDS
         widgets = {
             "short_description": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 6}),

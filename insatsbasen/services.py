@@ -17,8 +17,8 @@ from natverk.models import Municipality
 from . import search
 from .models import FreshnessSnapshot, Insats, InsatsChange, SearchLog, SearchWeek, monday_of
 
-# Fields recorded in the change history, in form order.
-TRACKED_FIELDS = [
+# The fields of the edit form, in form order.
+EDITABLE_FIELDS = [
     "name",
     "short_description",
     "description",
@@ -50,9 +50,10 @@ TRACKED_FIELDS = [
     "internal_notes",
     "status",
     "review_interval_months",
-    # Not a field of Insats: its places (edited with the form), recorded as one readable list.
-    "places",
 ]
+# Fields recorded in the change history: the editable ones, and the places (edited with the
+# form, recorded as one readable list).
+TRACKED_FIELDS = [*EDITABLE_FIELDS, "places"]
 
 FIRST_REMINDER_AFTER = datetime.timedelta(weeks=2)
 UNVERIFIED_AFTER = datetime.timedelta(weeks=4)
