@@ -98,6 +98,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'portal.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request reuses it, so after a PostgreSQL restart
+        # the next request reconnects instead of failing on the dead connection.
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", default=True),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -170,6 +173,18 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that queues an export never hangs on a Redis that is down: connect and socket
+# timeouts are short, and exports.export_start publishes without retrying.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Redis gives an unacknowledged task (its worker was killed) to another worker after the
+# visibility timeout: longer than any export takes. Tasks that need it (run_export) are
+# acknowledged late, so one reserved task per worker process is enough.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "1800")),
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # Every scheduled job of the portal, in one place. Each task takes no arguments, calls one
 # service and is idempotent: a reminder is recorded in the reminder log under a key before it
@@ -203,6 +218,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "14"))
+# An export whose worker died is run again, at most this many times in all, then it fails.
+EXPORT_MAX_ATTEMPTS = int(os.environ.get("EXPORT_MAX_ATTEMPTS", "3"))
 
 # Security: strict in production, relaxed only where DEBUG allows plain http on localhost.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
