@@ -92,7 +92,9 @@ def seed(size, stdout=None):
             )
             rows.append(insats)
             participating = rng.sample(municipalities, k=rng.choice([0, 0, 0, 1, 2]))
-            plans.append(([groups[g] for g in group_slugs if g in groups], participating, words["place"]))
+            # In the relation's own order (position, name), as build_document reads them back.
+            linked = sorted((groups[g] for g in group_slugs if g in groups), key=lambda g: (g.position, g.name))
+            plans.append((linked, participating, words["place"]))
         Insats.objects.bulk_create(rows)
 
         group_links, municipality_links, places, changes = [], [], [], []

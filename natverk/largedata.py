@@ -84,7 +84,7 @@ def seed(size, stdout=None, meetings=None):
     offset = Contact.objects.count()
 
     organisations = []
-    for index in range(max(1, size // 25)):
+    for index in range(-(-size // 25)):
         municipality = municipalities[index % len(municipalities)]
         pattern, kind = ORGANISATIONS[(index // len(municipalities)) % len(ORGANISATIONS)]
         place = rng.choice(DISTRICTS.get(municipality.name, [municipality.name]))
@@ -126,13 +126,20 @@ def seed(size, stdout=None, meetings=None):
             purpose=rng.choice([purpose for _name, _kind, purpose in demo.NETWORKS]),
             convenor=rng.choice(contacts) if contacts else None,
         )
-        for index in range(max(1, size // 100))
+        for index in range(-(-size // 100))
     ]
     Network.objects.bulk_create(networks, batch_size=BATCH)
+    if not networks and meetings:
+        # Meetings without new contacts: they are held by the networks already there, with their members.
+        networks = list(Network.objects.order_by("pk")) or Network.objects.bulk_create(
+            [Network(name="Nätverk (fiktivt)")]
+        )
 
     # Every contact is a member of one network; one in ten memberships has ended.
     memberships = []
     members_of = {network.pk: [] for network in networks}
+    for membership in Membership.objects.filter(network__in=networks).select_related("contact"):
+        members_of[membership.network_id].append(membership.contact)
     for index, contact in enumerate(contacts):
         network = networks[index % len(networks)]
         valid_from = today - datetime.timedelta(days=rng.randrange(200, 15 * 365))
