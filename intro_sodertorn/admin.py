@@ -4,9 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from .models import AccessibilityReport, DemoData, ExportJob, ReminderLog, Role
+from .login import ThrottledAdminAuthenticationForm
+from .models import AccessibilityReport, AuditEvent, DemoData, ExportJob, ReminderLog, Role
 
 User = get_user_model()
+
+# The admin's own login page counts failures and refuses like the portal's.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 class RoleInline(admin.TabularInline):
@@ -52,3 +56,22 @@ class AccessibilityReportAdmin(admin.ModelAdmin):
 
 
 admin.site.register(DemoData)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is written by the portal only, and deleted by its retention job."""
+
+    list_display = ["at", "kind", "actor", "target", "username", "ip_address"]
+    list_filter = ["kind"]
+    search_fields = ["username", "actor__username", "target__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

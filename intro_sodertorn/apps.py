@@ -8,3 +8,7 @@ class PortalConfig(AppConfig):
     name = "intro_sodertorn"
     label = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        # Connects the audit log's signal receivers and registers its Celery task.
+        from . import audit  # noqa: F401

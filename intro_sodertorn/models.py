@@ -155,3 +155,63 @@ class AccessibilityReport(models.Model):
 
     def __str__(self):
         return self.description[:60]
+
+
+class AuditEvent(models.Model):
+    """One security event: a login, a failed or refused login, a logout, a role or password change.
+
+    Only what an investigation needs is kept (who, whom, when, from which address) and every
+    event is deleted after AUDIT_RETENTION_DAYS by a nightly job (intro_sodertorn.audit).
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGOUT = "logout", _("Logged out")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        THROTTLED = "throttled", _("Login refused: too many failures")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password reset asked for")
+        PASSWORD_RESET_THROTTLED = "password_reset_throttled", _("Password reset refused: too many requests")
+        ROLE_GRANTED = "role_granted", _("Role granted")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        ROLE_REVOKED = "role_revoked", _("Role revoked")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("concerns"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    username = models.CharField(
+        _("user name"),
+        max_length=150,
+        blank=True,
+        help_text=_("As typed for a failed login; the user's name at the time otherwise."),
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    detail = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        indexes = [
+            # The login throttle counts recent failures per user name and per address.
+            models.Index(fields=["kind", "username", "at"], name="auditevent_kind_user_at_idx"),
+            models.Index(fields=["kind", "ip_address", "at"], name="auditevent_kind_ip_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"

@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -70,6 +71,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A page whose export cannot be queued (Redis down) says so instead of failing.
+    "intro_sodertorn.exports.ExportQueueMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "intro_sodertorn.audit.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "intro_sodertorn.urls"
@@ -85,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "intro_sodertorn.context_processors.portal",
             ],
         },
@@ -216,6 +222,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "intro_sodertorn.tasks.purge_old_exports",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Exports whose worker died or whose queue message was lost are queued again.
+    "portal-recover-stalled-exports": {
+        "task": "intro_sodertorn.tasks.recover_stalled_exports",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Audit events are deleted after AUDIT_RETENTION_DAYS.
+    "portal-purge-old-audit-events": {
+        "task": "intro_sodertorn.audit.purge_old_audit_events",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "14"))
 # An export whose worker died is run again, at most this many times in all, then it fails.
@@ -235,6 +251,41 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# The language cookie carries no secret, but it is sent only where the session is.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy: only the portal's own files run or load. Every script is a file
+# under static/ (no inline scripts or on*= handlers), styles are classes in static CSS files,
+# charts are SVG with presentation attributes. Django admin is compatible with this policy.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+# Behind a proxy, take the visitor's address from the rightmost X-Forwarded-For entry (the
+# one the proxy appended). Only turn on when a proxy always sets it: else it can be forged.
+USE_X_FORWARDED_FOR = env_bool("DJANGO_USE_X_FORWARDED_FOR")
+
+# Login throttle (intro_sodertorn.audit): failures counted in the audit log, so it holds across
+# every worker. A user name is refused after 5 failures in 15 minutes, an address after 30.
+LOGIN_THROTTLE_WINDOW = 15 * 60
+LOGIN_FAILURES_PER_USERNAME = 5
+LOGIN_FAILURES_PER_IP = 30
+PASSWORD_RESETS_PER_IP = 5
+# Audit events (logins, failures, role changes) are deleted after this many days.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
 
 LOGGING = {
     "version": 1,

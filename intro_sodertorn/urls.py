@@ -6,15 +6,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from . import views
+from . import audit_views, login, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logga-in/", login.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("losenord/byt/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("losenord/byt/klart/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("losenord/aterstall/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("losenord/aterstall/", login.PasswordResetView.as_view(), name="password_reset"),
     path("losenord/aterstall/skickat/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "losenord/aterstall/<uidb64>/<token>/",
@@ -29,6 +29,7 @@ urlpatterns = [
     path("mina-exporter/", views.export_list, name="exports"),
     path("mina-exporter/<uuid:pk>/ladda-ner/", views.export_download, name="export_download"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("granskningslogg/", audit_views.audit_log, name="audit_log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("insatser/", include("insatsbasen.urls")),

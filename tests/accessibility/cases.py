@@ -116,6 +116,7 @@ CASES = {
     "password_reset_done": [Case(None)],
     "password_reset_complete": [Case(None)],
     "exports": [Case("strateg")],
+    "audit_log": [Case("admin"), Case("admin", query="?kind=login_failed")],
     "accessibility": [Case(None), Case(None, action=submit_empty(), label="report with errors")],
     # Insatsbasen
     "insatsbasen:index": [Case("lasare"), Case("lasare", query="?q=kurser&sortera=namn"), Case("admin-huddinge")],
