@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test ci lint format messages demo clean
+.PHONY: run test ci lint format messages demo clean bench
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
@@ -29,6 +29,11 @@ test: $(VENV)/.dev
 	scripts/test.sh $(ARGS)
 
 ci: test
+
+# The performance goals as ratios, in one run on a throwaway PostgreSQL and Redis (bench/run_all.py, README.md).
+bench: $(VENV)/.dev
+	scripts/system-deps.sh
+	$(PY) bench/run_all.py
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
