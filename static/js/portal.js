@@ -28,3 +28,17 @@
   });
   schedule();
 })();
+
+// Behaviour that would otherwise be inline handlers, which the Content-Security-Policy forbids:
+// data-print buttons print the page, forms with data-confirm ask before they are sent.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-print]");
+    if (button) { window.print(); }
+  });
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  });
+})();

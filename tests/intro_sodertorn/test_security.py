@@ -124,3 +124,127 @@ def test_password_reset_is_throttled_per_address(cast, anonymous_client, setting
     assert AuditEvent.objects.filter(kind=Kind.PASSWORD_RESET_THROTTLED).count() == 1
     # The e-mail typed is not stored: it may be someone else's.
     assert not AuditEvent.objects.filter(username=cast["lasare"].email).exists()
+
+
+# --- Content-Security-Policy ------------------------------------------------------------------
+
+
+def test_every_page_carries_a_strict_content_security_policy(client_as):
+    policy = client_as("lasare").get("/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+    assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
+    assert directives["base-uri"] == "'self'" and directives["form-action"] == "'self'"
+    assert "unsafe" not in policy
+
+
+def _session_cookie(live_server, username):
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    value = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return {"name": settings.SESSION_COOKIE_NAME, "value": value, "url": live_server.url}
+
+
+# Collected in the page before any of its own scripts run; init scripts are not bound by the CSP.
+LISTEN_FOR_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${where} ${e.sample}`);
+});
+"""
+
+
+def _admin_pages():
+    from django.contrib.auth import get_user_model
+
+    from intro_sodertorn.models import Role
+
+    user = get_user_model().objects.get(username="admin-huddinge")
+    return [
+        reverse("admin:index"),
+        reverse("admin:auth_user_change", args=[user.pk]),
+        reverse("admin:portal_role_add"),
+        reverse("admin:portal_role_change", args=[Role.objects.order_by("pk").first().pk]),
+        reverse("admin:portal_auditevent_changelist"),
+    ]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_no_page_of_the_portal_breaks_its_content_security_policy(live_server, browser, municipalities):
+    """Every page state of the accessibility walk (charts, forms with errors, JS forms) and the admin, in Chromium."""
+    from intro_sodertorn.demo import demo_load
+    from tests.accessibility.cases import CASES
+
+    demo_load()
+    visits = [(case.user, name, case) for name, cases in sorted(CASES.items()) for case in cases]
+    visits += [("admin", url, None) for url in _admin_pages()]
+    contexts, violations, checked = {}, [], 0
+    for user, target, case in visits:
+        context = contexts.get(user)
+        if context is None:
+            context = contexts[user] = browser.new_context(locale="sv-SE")
+            context.add_init_script(LISTEN_FOR_VIOLATIONS)
+            if user:
+                context.add_cookies([_session_cookie(live_server, user)])
+        page = context.new_page()
+        page.set_default_timeout(5000)
+        page.on(
+            "console",
+            lambda message, where=target: (
+                violations.append(f"{where}: {message.text}") if "Content Security Policy" in message.text else None
+            ),
+        )
+        if case is None:
+            url = live_server.url + target
+        else:
+            url = live_server.url + reverse(target, kwargs=case.kwargs() if case.kwargs else None) + case.query
+        response = page.goto(url)
+        assert response.status < 400, url
+        assert "script-src 'self'" in response.headers["content-security-policy"], url
+        if case is not None and case.action:
+            case.action(page)
+            page.wait_for_load_state()
+        # Open the user menu (Bootstrap positions it from script).
+        if user and page.locator("header .dropdown-toggle").count():
+            page.locator("header .dropdown-toggle").first.click()
+        violations.extend(f"{url}: {text}" for text in page.evaluate("window.__cspViolations"))
+        checked += 1
+        page.close()
+    for context in contexts.values():
+        context.close()
+    assert checked > 100
+    assert violations == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_print_buttons_and_confirmations_work_without_inline_handlers(live_server, page, login, municipalities):
+    from insatsbasen.models import Insats
+    from intro_sodertorn.demo import demo_load
+
+    demo_load()
+    insats = Insats.objects.filter(owner_municipality__code="0126", status="published").order_by("pk").first()
+    page.add_init_script("window.print = () => { window.__printed = true; };")
+    page.goto(f"{live_server.url}/katalog/{insats.pk}/")
+    page.get_by_role("button", name="Skriv ut").click()
+    assert page.evaluate("window.__printed") is True
+
+    login(page, "admin-huddinge")
+    page.goto(f"{live_server.url}{reverse('insatsbasen:detail', args=[insats.pk])}")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Arkivera").click()
+    page.wait_for_load_state()
+    insats.refresh_from_db()
+    assert insats.status == "published"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Arkivera").click()
+    page.wait_for_load_state()
+    insats.refresh_from_db()
+    assert insats.status == "archived"
