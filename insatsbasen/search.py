@@ -3,21 +3,25 @@
 Every insats keeps a ``search_document``: its searchable words stemmed with the Swedish Snowball
 stemmer. A query is stemmed the same way; a query stem matches a document stem that equals it or
 starts with it, and for compounds ("praktikplatser") also a document stem that the query stem
-starts with ("praktik"), so parts of Swedish compound words are found.
+starts with ("praktik"), so parts of Swedish compound words are found. No search reads the
+documents one by one: the compound parts come from the query itself (``candidate_parts``), and
+PostgreSQL answers from a GIN index on the tsvector of ``search_document``.
 """
 
 import re
 
 import snowballstemmer
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import Case, Expression, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.functions import Cast
 
 _STEMMER = snowballstemmer.stemmer("swedish")
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Stems shorter than this are not used as compound parts: "in" must not match everything.
 MIN_COMPOUND_PART = 4
+# Nor is a stem one letter shorter than the query's below this: "i" and "en" are in every document.
+MIN_SHORTER_STEM = 3
 
 
 def words(text):
@@ -46,50 +50,55 @@ def build_document(insats):
     return " ".join(stems(" ".join(parts)))
 
 
-def _compound_stems(query_stem, vocabulary):
-    """Stems of the vocabulary that start the query stem: compound parts (praktikplats → praktik), and
-    stems one letter shorter, since the stemmer cuts some words differently by form (kurser → kurs, kurs → kur)."""
-    return {
-        stem
-        for stem in vocabulary
-        if stem != query_stem
-        and query_stem.startswith(stem)
-        and (len(stem) >= MIN_COMPOUND_PART or len(query_stem) - len(stem) <= 1)
-    }
+def candidate_parts(query_stem):
+    """What a query stem may be a compound of, without reading any document.
+
+    Its own prefixes of at least MIN_COMPOUND_PART letters (praktikplats → praktik, praktikp ...), and
+    the stem one letter shorter, since the stemmer cuts some words differently by form (kurser → kurs,
+    kurs → kur). They are matched as whole stems: "prak" finds a document with the stem "prak" only.
+    """
+    parts = {query_stem[:length] for length in range(MIN_COMPOUND_PART, len(query_stem))}
+    if len(query_stem) > MIN_SHORTER_STEM:
+        parts.add(query_stem[:-1])
+    return sorted(parts)
 
 
 def search(queryset, query):
-    """Filter and rank ``queryset`` by the free-text query; returns the queryset annotated with ``rank``."""
+    """Filter and rank ``queryset`` by the free-text query; returns the queryset annotated with ``rank``.
+
+    Each query word must match (AND): its stem as a prefix of a document stem, or one of its
+    ``candidate_parts`` as a whole document stem. The work per search does not grow with the catalogue:
+    on PostgreSQL the match is answered by the GIN index on the stored ``search_vector`` (migration 0006).
+    """
     query_stems = list(dict.fromkeys(stems(query)))
     if not query_stems:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
-    # Each query word must match (AND); a word matches its stem as a prefix, or a compound part of it.
-    vocabulary = _vocabulary(queryset)
-    alternatives = []
-    for stem in query_stems:
-        alternatives.append([stem, *sorted(_compound_stems(stem, vocabulary))])
+    groups = [(stem, candidate_parts(stem)) for stem in query_stems]
     if connection.vendor == "postgresql":
-        return _search_postgres(queryset, alternatives)
-    return _search_simple(queryset, alternatives)
+        return _search_postgres(queryset, groups)
+    return _search_simple(queryset, groups)
 
 
-def _vocabulary(queryset):
-    """Distinct stems of the candidate documents (for compound splitting); small for a catalogue."""
-    vocabulary = set()
-    for document in queryset.values_list("search_document", flat=True).iterator(chunk_size=2000):
-        vocabulary.update(document.split())
-    return vocabulary
+class StoredSearchVector(Expression):
+    """The stored tsvector of ``search_document`` (PostgreSQL only): the generated column ``search_vector``
+    with its GIN index (migration 0006). Not a model field; the alias is the query's own, so this also
+    works when the search is a subquery."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name('search_vector')}", []
 
 
-def _search_postgres(queryset, alternatives):
+def _search_postgres(queryset, groups):
     # The document is already stemmed; the 'simple' config keeps our stems as they are, and
     # ':*' prefix matching lets "kurs" find "kurser" stems too. Ranking by ts_rank.
-    terms = [" | ".join(f"{_quote(alt)}:*" for alt in group) for group in alternatives]
+    terms = [" | ".join([f"{_quote(stem)}:*", *(_quote(part) for part in parts)]) for stem, parts in groups]
     raw = " & ".join(f"({term})" for term in terms)
     search_query = SearchQuery(raw, config="simple", search_type="raw")
-    vector = SearchVector("search_document", config="simple")
     return (
-        queryset.annotate(search_vector=vector)
+        queryset.alias(search_vector=StoredSearchVector())
         .filter(search_vector=search_query)
         .annotate(rank=SearchRank(F("search_vector"), search_query))
     )
@@ -99,13 +108,20 @@ def _quote(stem):
     return "'" + stem.replace("'", "") + "'"
 
 
-def _search_simple(queryset, alternatives):
+def _search_simple(queryset, groups):
     condition = Q()
     rank = Value(0, output_field=IntegerField())
-    for group in alternatives:
+    for stem, parts in groups:
+        alternatives = [Q(search_document__startswith=stem) | Q(search_document__contains=f" {stem}")]
+        alternatives += [
+            Q(search_document=part)
+            | Q(search_document__startswith=f"{part} ")
+            | Q(search_document__contains=f" {part} ")
+            | Q(search_document__endswith=f" {part}")
+            for part in parts
+        ]
         group_condition = Q()
-        for alt in group:
-            word_condition = Q(search_document__startswith=alt) | Q(search_document__contains=f" {alt}")
+        for word_condition in alternatives:
             group_condition |= word_condition
             rank = rank + Case(When(word_condition, then=Value(1)), default=Value(0), output_field=IntegerField())
         condition &= group_condition
