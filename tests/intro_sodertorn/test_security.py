@@ -1,11 +1,13 @@
 """Security of the portal: login throttle, cookies and headers, CSP, no personal data in URLs or logs."""
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.core import mail
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from intro_sodertorn.models import AuditEvent
@@ -248,3 +250,93 @@ def test_print_buttons_and_confirmations_work_without_inline_handlers(live_serve
     page.wait_for_load_state()
     insats.refresh_from_db()
     assert insats.status == "archived"
+
+
+# --- Cookies and headers -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_session_and_csrf_cookies_are_secure_http_only_and_same_site(cast, anonymous_client, settings):
+    assert not settings.DEBUG, "the tests run with production settings (DJANGO_DEBUG=0)"
+    page = anonymous_client.get("/logga-in/", secure=True)
+    csrf = page.cookies[settings.CSRF_COOKIE_NAME]
+    assert csrf["secure"] and csrf["samesite"] == "Lax"
+    response = anonymous_client.post("/logga-in/", {"username": "lasare", "password": "demo"}, secure=True)
+    session = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
+
+
+@pytest.mark.django_db
+def test_https_responses_carry_hsts_and_the_other_security_headers(anonymous_client):
+    response = anonymous_client.get("/logga-in/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "Content-Security-Policy" in response
+
+
+# --- No personal data in URLs or logs ------------------------------------------------------------
+
+# Every URL parameter that is not a number or UUID, with why it carries no personal data.
+SAFE_TEXT_PARAMETERS = {
+    ("uidb64", "str"): "password reset: the user's id in base64, not a name or address",
+    ("token", "str"): "password reset: a one-time token",
+    ("action", "slug"): "insats status action: publish, pause, archive ...",
+    ("code", "str"): "KIS indicator code",
+    ("kind", "str"): "statistics export kind",
+    ("app_label", "regex"): "Django admin: an app's label",
+    ("object_id", "path"): "Django admin: an object's primary key",
+    ("content_type_id", "path"): "Django admin: a content type's id",
+    ("id", "str"): "Django admin: a user's primary key (change password)",
+    ("path", "regex"): "media files (debug only)",
+    ("url", "regex"): "Django admin: the catch-all for unknown admin pages",
+}
+PERSONAL = re.compile(r"mail|name|namn|person|phone|telefon|ssn|birth|fodd|address|adress", re.IGNORECASE)
+
+
+def _parameters(patterns, prefix=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _parameters(pattern.url_patterns, route)
+        else:
+            # Route converters: <type:name> or <name>; regex groups: (?P<name>...).
+            for converter, name in re.findall(r"(?<!\?P)<(?:(\w+):)?(\w+)>", route):
+                yield route, name, converter or "str"
+            for name in re.findall(r"\(\?P<(\w+)>", route):
+                yield route, name, "regex"
+
+
+def test_no_url_pattern_can_carry_personal_data():
+    found = list(_parameters(get_resolver().url_patterns))
+    assert found, "the walk found no parameters"
+    unsafe = [
+        f"{route}: <{converter}:{name}>"
+        for route, name, converter in found
+        if PERSONAL.search(name) or (converter not in ("int", "uuid") and (name, converter) not in SAFE_TEXT_PARAMETERS)
+    ]
+    assert unsafe == []
+
+
+def test_gunicorn_logs_paths_without_query_strings_or_referrers():
+    root = Path(__file__).resolve().parents[2]
+    config = {}
+    exec((root / "gunicorn.conf.py").read_text(encoding="utf-8"), config)
+    assert "%(U)s" in config["access_log_format"]
+    for leaky in ("%(r)s", "%(q)s", "%(f)s", "%({"):
+        assert leaky not in config["access_log_format"]
+    for name in ("docker-compose.yml", "Dockerfile"):
+        text = (root / name).read_text(encoding="utf-8")
+        assert "gunicorn.conf.py" in text and "--access-logfile" not in text, name
+
+
+@pytest.mark.django_db
+def test_request_logs_name_the_path_but_not_the_query_or_the_posted_data(client_as, caplog):
+    client = client_as("lasare")
+    with caplog.at_level("WARNING", logger="django.request"):
+        client.get("/finns-inte/", {"q": "anna.svensson@example.se"})
+        client.post("/granskningslogg/", {"email": "anna.svensson@example.se"})
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "/finns-inte/" in logged and "/granskningslogg/" in logged
+    assert "anna.svensson" not in logged
