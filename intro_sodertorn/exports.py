@@ -17,21 +17,38 @@ and a view starts it with ``export_start(user, "insatsbasen.insatser", title, pa
 which records an ExportJob and queues the Celery task on commit. The builder runs with the
 asking user (``job.user``) so it must scope its querysets exactly as the pages do.
 The user follows the job on "Mina exporter" and gets an e-mail when it is ready.
+
+Faults. ``run_export`` is acknowledged late and given back to the queue when its worker
+dies, so a killed worker's job is delivered again; ``export_run`` then builds it again, at
+most ``EXPORT_MAX_ATTEMPTS`` times, after which the job fails with a message the user reads on
+"Mina exporter". While a worker builds a job it holds a PostgreSQL advisory lock on it; the
+database lets go of the lock the moment that worker's connection dies. So a job found RUNNING
+without its lock is a dead attempt, and a second delivery of a job being built is skipped.
+``export_recover_stalled`` (every few minutes from beat) queues again the jobs whose message
+was lost. When Redis is down, ``export_start`` raises ``ExportQueueUnavailable``, which
+``ExportQueueMiddleware`` turns into a message on the page, and no job is left pretending to
+be queued. The attempt count and the reason of a failure are kept in the job's params under
+``_attempts`` and ``_failure`` (builders only read the keys they know).
 """
 
+import contextlib
 import datetime
+import functools
 import logging
+import threading
+import time
 import traceback
+import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from .models import ExportJob
 from .xlsx import XlsxWriter
@@ -69,28 +86,228 @@ def _load_app_exports():
             import_module(f"{config.name}.exports")
 
 
+class ExportQueueUnavailable(Exception):
+    """The export queue (Redis) cannot be reached, so no export was started."""
+
+
+# What the user reads beside a disabled export button, and after a refused start.
+QUEUE_UNAVAILABLE_MESSAGE = gettext_lazy(
+    "The export queue is not available right now, so exports cannot be started. Try again in a few minutes."
+)
+
+# Why a job failed, told on "Mina exporter" (the technical detail stays in job.error).
+FAILURE_MESSAGES = {
+    "error": gettext_lazy("The export could not be made. Try again, or report the problem."),
+    "interrupted": gettext_lazy(
+        "The export was interrupted several times because the background service stopped. "
+        "Try again, or report the problem if it happens again."
+    ),
+    "queue_unavailable": gettext_lazy(
+        "The export could not be started because the export queue was not available. Try again in a few minutes."
+    ),
+}
+
+# A broker check is trusted this long: a page with an export button costs at most one quick
+# Redis ping per process this often, and never waits longer than the timeout.
+QUEUE_CHECK_SECONDS = 10
+QUEUE_CHECK_TIMEOUT = 0.5
+_queue_state = {}
+_queue_state_lock = threading.Lock()
+
+
+def export_queue_available():
+    """Whether exports can be queued now: always when tasks run inline, else a cached Redis ping."""
+    from .celery import app
+
+    if app.conf.task_always_eager:
+        return True
+    url = app.conf.broker_url
+    with _queue_state_lock:
+        checked = _queue_state.get(url)
+    if checked and time.monotonic() - checked[0] < QUEUE_CHECK_SECONDS:
+        return checked[1]
+    available = _broker_answers(url)
+    _remember_queue_state(url, available)
+    return available
+
+
+def _remember_queue_state(url, available):
+    with _queue_state_lock:
+        _queue_state[url] = (time.monotonic(), available)
+
+
+def forget_queue_state():
+    """Drop the cached broker checks (tests, and after changing the broker)."""
+    with _queue_state_lock:
+        _queue_state.clear()
+
+
+def _broker_answers(url):
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        return True
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=QUEUE_CHECK_TIMEOUT, socket_timeout=QUEUE_CHECK_TIMEOUT)
+    try:
+        return bool(client.ping())
+    except (redis.RedisError, OSError):
+        return False
+    finally:
+        client.close()
+
+
 def export_start(user, kind, title, params=None):
-    """Record an export job for the user and queue it once the transaction commits."""
+    """Record an export job for the user and queue it once the transaction commits.
+
+    Raises ExportQueueUnavailable when the queue cannot be reached: before anything is saved
+    when the broker check already knows, else (publishing failed) after marking the job failed.
+    """
     _load_app_exports()
     if kind not in _REGISTRY:
         raise ValueError(f"Unknown export kind: {kind}")
+    if not export_queue_available():
+        raise ExportQueueUnavailable
     job = ExportJob.objects.create(user=user, kind=kind, title=title[:200], params=params or {})
-    from .tasks import run_export
-
-    transaction.on_commit(lambda: run_export.delay(str(job.pk)))
+    transaction.on_commit(functools.partial(_queue, job.pk))
     return job
 
 
+def _queue(job_id):
+    from kombu.exceptions import OperationalError
+
+    from .celery import app
+    from .tasks import run_export
+
+    if app.conf.task_always_eager:
+        run_export.delay(str(job_id))
+        return
+    # EXPORT_QUEUE (optional) sends exports to their own queue, e.g. a worker of their own.
+    queue = getattr(settings, "EXPORT_QUEUE", None) or app.conf.task_default_queue
+    try:
+        # A fresh connection, no retries: a page must not wait for a Redis that is down, and
+        # a pooled connection from before a Redis restart is never what decides.
+        with app.connection_for_write() as broker:
+            run_export.apply_async((str(job_id),), connection=broker, queue=queue, retry=False)
+    except (OperationalError, OSError) as error:
+        _remember_queue_state(app.conf.broker_url, False)
+        logger.warning("Export %s could not be queued: %s", job_id, error)
+        job = ExportJob.objects.select_related("user").filter(pk=job_id, status=ExportJob.Status.QUEUED).first()
+        if job is not None:
+            _fail(job, "queue_unavailable", f"Could not be queued: {error}")
+        raise ExportQueueUnavailable from error
+
+
+def _fail(job, reason, detail):
+    job.status = ExportJob.Status.FAILED
+    job.params = {**job.params, "_failure": reason}
+    job.error = detail[-2000:]
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "params", "error", "finished_at"])
+
+
+def failure_message(job):
+    """The sentence telling the user why their job failed."""
+    return FAILURE_MESSAGES.get(job.params.get("_failure"), FAILURE_MESSAGES["error"])
+
+
+def _lock_key(job_id):
+    # One 64-bit advisory lock key per job, from its UUID4: nothing else in the portal takes
+    # advisory locks, and two jobs would have to share their first 8 bytes to collide.
+    return int.from_bytes(uuid.UUID(str(job_id)).bytes[:8], "big", signed=True)
+
+
+@contextlib.contextmanager
+def _builder_lock(job_id):
+    """Hold the job's advisory lock while building; yields False when another worker holds it."""
+    if connection.vendor != "postgresql":
+        # Without PostgreSQL there is no Redis either: exports run inline, one at a time.
+        yield True
+        return
+    key = _lock_key(job_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            # If the connection broke while building, the database already let go of the lock.
+            with contextlib.suppress(Exception), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def export_is_being_built(job_id):
+    """Whether a live worker holds the job's lock (known only on PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return False
+    key = _lock_key(job_id)
+    with connection.cursor() as cursor:
+        # A bigint advisory key shows in pg_locks as classid (high half) and objid (low half).
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1"
+            " AND classid = ((%s::bigint >> 32) & 4294967295)::oid AND objid = (%s::bigint & 4294967295)::oid)",
+            [key, key],
+        )
+        return cursor.fetchone()[0]
+
+
 def export_run(job_id):
-    """Run one export job: build the workbook, store the file, tell the user. Idempotent."""
+    """Run one export job: build the workbook, store the file, tell the user. Idempotent.
+
+    A job that is finished, or being built by another live worker, is left alone. A job found
+    RUNNING without its worker (the worker died) is built again, or fails after the last attempt.
+    """
     _load_app_exports()
-    job = ExportJob.objects.select_related("user").filter(pk=job_id).first()
-    if job is None or job.status in (ExportJob.Status.DONE, ExportJob.Status.RUNNING):
-        return job
+    with _builder_lock(job_id) as acquired:
+        if not acquired:
+            logger.info("Export %s is being built by another worker: this delivery is skipped", job_id)
+            return ExportJob.objects.filter(pk=job_id).first()
+        job = ExportJob.objects.select_related("user").filter(pk=job_id).first()
+        if job is None or job.is_finished:
+            return job
+        attempts = int(job.params.get("_attempts", 0))
+        if job.status == ExportJob.Status.RUNNING:
+            logger.warning("Export %s: attempt %s was interrupted", job.pk, attempts)
+            if attempts >= settings.EXPORT_MAX_ATTEMPTS:
+                _fail(job, "interrupted", f"Interrupted {attempts} times (the worker stopped): given up.")
+                _notify(job)
+                return job
+        _build(job, attempts + 1)
+    _notify(job)
+    return job
+
+
+# A RUNNING job without a live worker for this long, or a job QUEUED this long, lost its message.
+STALLED_RUNNING = datetime.timedelta(minutes=2)
+STALLED_QUEUED = datetime.timedelta(minutes=30)
+
+
+def export_recover_stalled():
+    """Queue again the jobs whose worker died or whose message was lost; returns how many.
+
+    Safe to run at any time: a duplicate delivery finds the job finished or locked and does nothing.
+    """
+    now = timezone.now()
+    stalled = ExportJob.objects.filter(status=ExportJob.Status.RUNNING, started_at__lt=now - STALLED_RUNNING)
+    waiting = ExportJob.objects.filter(status=ExportJob.Status.QUEUED, created_at__lt=now - STALLED_QUEUED)
+    count = 0
+    for job_id in list(stalled.values_list("pk", flat=True)) + list(waiting.values_list("pk", flat=True)):
+        if export_is_being_built(job_id):
+            continue
+        try:
+            _queue(job_id)
+        except ExportQueueUnavailable:
+            break
+        count += 1
+    return count
+
+
+def _build(job, attempt):
     job.status = ExportJob.Status.RUNNING
     job.started_at = timezone.now()
     job.progress = 0
-    job.save(update_fields=["status", "started_at", "progress"])
+    job.params = {**job.params, "_attempts": attempt}
+    job.save(update_fields=["status", "started_at", "progress", "params"])
 
     last_saved = {"percent": 0}
 
@@ -116,10 +333,9 @@ def export_run(job_id):
         logger.exception("Export %s failed", job.pk)
         job.status = ExportJob.Status.FAILED
         job.error = traceback.format_exc(limit=3)[-2000:]
+        job.params = {**job.params, "_failure": "error"}
     job.finished_at = timezone.now()
-    job.save(update_fields=["file", "status", "progress", "error", "finished_at"])
-    _notify(job)
-    return job
+    job.save(update_fields=["file", "status", "progress", "error", "params", "finished_at"])
 
 
 def _notify(job):
@@ -153,3 +369,32 @@ def export_purge_old(days=None):
         job.delete()
         count += 1
     return count
+
+
+class ExportQueueMiddleware:
+    """Turns ExportQueueUnavailable from any export view into a message on the page the user came from.
+
+    One place instead of a try/except in every app's export view: the views call export_start
+    and redirect to "Mina exporter" as if all went well; when the queue is down they never get there.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ExportQueueUnavailable):
+            return None
+        from django.contrib import messages
+        from django.shortcuts import redirect
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        messages.error(request, QUEUE_UNAVAILABLE_MESSAGE)
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("home")
+        return redirect(back)

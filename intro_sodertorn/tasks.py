@@ -2,10 +2,13 @@
 
 from celery import shared_task
 
-from .exports import export_purge_old, export_run
+from .exports import export_purge_old, export_recover_stalled, export_run
 
 
-@shared_task(name="intro_sodertorn.tasks.run_export")
+# Acknowledged only when it returns, and given back to the queue when the worker process
+# running it dies, so a killed worker's export is built again. export_run is idempotent and
+# counts the attempts, so a redelivery never builds twice and a poisoned job ends failed.
+@shared_task(name="intro_sodertorn.tasks.run_export", acks_late=True, reject_on_worker_lost=True)
 def run_export(job_id):
     export_run(job_id)
 
@@ -13,3 +16,8 @@ def run_export(job_id):
 @shared_task(name="intro_sodertorn.tasks.purge_old_exports")
 def purge_old_exports():
     return export_purge_old()
+
+
+@shared_task(name="intro_sodertorn.tasks.recover_stalled_exports")
+def recover_stalled_exports():
+    return export_recover_stalled()
