@@ -278,6 +278,8 @@ class Insats(models.Model):
             models.Index(fields=["owner_municipality", "status"], name="insats_owner_status_idx"),
             # The review job and the home panel: what is due by a date.
             models.Index(fields=["review_due_on"], name="insats_review_due_idx"),
+            # views.index and views_public.index: the list sorted by name (the default), a page at a time.
+            models.Index(fields=["name"], name="insats_name_idx"),
         ]
         constraints = [
             models.CheckConstraint(

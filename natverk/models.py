@@ -196,6 +196,8 @@ class Contact(models.Model):
         indexes = [
             # Duplicate warning: same e-mail.
             models.Index(fields=["email"], name="contact_email_idx"),
+            # views.contact_list: the register sorted by name, fifty a page.
+            models.Index(fields=["name"], name="contact_name_idx"),
         ]
 
     def __str__(self):
@@ -330,6 +332,10 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-date"]
+        indexes = [
+            # views.network_detail and views.contact_detail: a network's meetings, newest first.
+            models.Index(fields=["network", "-date"], name="meeting_network_date_idx"),
+        ]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
 

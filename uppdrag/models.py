@@ -376,6 +376,8 @@ class ActionPoint(models.Model):
         indexes = [
             # Reminders and the "overdue" filter: open points by due date.
             models.Index(fields=["status", "due_date"], name="actionpoint_status_due_idx"),
+            # views.actionpoint_list: the default order (due date, nulls last, then expected month, priority).
+            models.Index(fields=["due_date", "expected_month", "priority", "id"], name="actionpoint_order_idx"),
         ]
 
     def __str__(self):
