@@ -15,13 +15,14 @@ import datetime
 import io
 import zipfile
 from decimal import Decimal
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils import get_column_letter
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
@@ -129,10 +130,123 @@ class WorkbookError(Exception):
     """An uploaded file that cannot be read; the message is for the user, in Swedish."""
 
 
-def open_uploaded_workbook(uploaded_file, max_rows=None):
-    """Open an uploaded .xlsx read-only after checking size, unpacked size and row count.
+# The import layouts have at most a few dozen columns; cells further right are not read. This also keeps a
+# crafted <dimension ref="A1:XFD9"/> from making openpyxl pad every row to 16,384 cells.
+MAX_COLUMNS = 100
+# A zip member may unpack to at most this many times its packed size (deflate reaches about 1,000:1 on
+# zeros; real worksheets stay far below 100:1). Small members are not checked: they cannot hurt.
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECKED_FROM_BYTES = 1024 * 1024
+MAX_ZIP_MEMBERS = 1000
+# How many formula cells a refusal names; the rest are counted.
+FORMULA_CELLS_NAMED = 5
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls and password-protected (encrypted) workbooks
+MACRO_MARKERS = ("vbaproject.bin", "xl/macrosheets/", "xl/dialogsheets/", "activex")
+MACRO_CONTENT_TYPES = (b"macroenabled", b"vbaproject")
 
-    Returns an openpyxl workbook (read-only, values only). Raises WorkbookError.
+
+def _damaged():
+    return WorkbookError(
+        _("The file is not an Excel workbook (.xlsx) or it is damaged. Save it as .xlsx in Excel and try again.")
+    )
+
+
+def _check_archive(archive, max_unpacked, max_rows):
+    """Refuse a zip by what its directory declares, before anything is unpacked.
+
+    Python's zipfile never unpacks more than a member's declared size (it stops and fails the CRC check),
+    so checking the declared sizes here bounds the work openpyxl can be made to do.
+    """
+    members = archive.infolist()
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise _damaged()
+    unpacked = 0
+    for info in members:
+        name = info.filename.lower()
+        if info.flag_bits & 0x1:
+            raise WorkbookError(
+                _("The file is password protected. Remove the password in Excel, save as .xlsx and try again.")
+            )
+        if any(marker in name for marker in MACRO_MARKERS):
+            raise _macro_error()
+        unpacked += info.file_size
+        if info.file_size > RATIO_CHECKED_FROM_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise _bomb_error(max_unpacked)
+    if unpacked > max_unpacked:
+        raise _bomb_error(max_unpacked)
+    try:
+        content_types = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        raise _damaged() from None
+    if content_types.file_size > RATIO_CHECKED_FROM_BYTES:
+        raise _damaged()
+    if any(marker in archive.read(content_types).lower() for marker in MACRO_CONTENT_TYPES):
+        raise _macro_error()
+    for info in members:
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            _check_sheet_size(archive, info, max_rows)
+
+
+def _check_sheet_size(archive, info, max_rows):
+    """Count the rows and cells of a sheet that has no dimension record, stopping at the limit.
+
+    openpyxl looks for the dimension record before it reads a sheet; when there is none it parses
+    the whole sheet XML at once (keeping every element), so a sheet with a million rows and no
+    dimension would cost seconds and hundreds of megabytes before any limit applies. This streams
+    the XML in small pieces and gives up as soon as the sheet is too big.
+    """
+    max_cells = (max_rows + 20) * MAX_COLUMNS
+    parser = ElementTree.XMLPullParser(events=("start", "end"))
+    rows = cells = 0
+    data_element = None
+    with archive.open(info) as source:
+        while chunk := source.read(64 * 1024):
+            parser.feed(chunk)
+            for event, element in parser.read_events():
+                tag = element.tag.rsplit("}", 1)[-1]
+                if event == "start" and tag == "dimension":
+                    return  # openpyxl reads the declared size; open_uploaded_workbook checks it
+                if event == "start" and tag == "sheetData":
+                    data_element = element
+                elif event == "start" and tag == "row":
+                    rows += 1
+                elif event == "start" and tag == "c":
+                    cells += 1
+                elif event == "end" and tag == "row" and data_element is not None:
+                    data_element.clear()  # the rows already counted are not needed any more
+                if rows > max_rows + 20 or cells > max_cells:
+                    raise WorkbookError(
+                        _(
+                            "A sheet in the file has more than %(limit)s rows or more cells than an import can "
+                            "hold. At most %(limit)s rows can be imported at once."
+                        )
+                        % {"limit": max_rows}
+                    )
+
+
+def _macro_error():
+    return WorkbookError(
+        _(
+            "The file contains macros (a macro-enabled workbook, .xlsm). Files with macros are not accepted: "
+            "save it as an Excel workbook (.xlsx) without macros and try again."
+        )
+    )
+
+
+def _bomb_error(max_unpacked):
+    return WorkbookError(
+        _("The file unpacks to more than %(limit)s MB, which is more than a workbook of this kind can hold.")
+        % {"limit": round(max_unpacked / 1024 / 1024)}
+    )
+
+
+def open_uploaded_workbook(uploaded_file, max_rows=None):
+    """Open an uploaded .xlsx read-only after checking size, container, macros, unpacked size and row count.
+
+    Returns an openpyxl workbook (read-only, formulas as formulas so ``read_rows`` can refuse them).
+    Raises WorkbookError with a message for the user.
     """
     max_bytes = settings.XLSX_MAX_UPLOAD_BYTES
     max_unpacked = settings.XLSX_MAX_UNPACKED_BYTES
@@ -145,53 +259,103 @@ def open_uploaded_workbook(uploaded_file, max_rows=None):
             _("The file is too large (%(size)s MB). The limit is %(limit)s MB.")
             % {"size": round(size / 1024 / 1024, 1), "limit": round(max_bytes / 1024 / 1024, 1)}
         )
-    name = getattr(uploaded_file, "name", "") or ""
-    if name and not name.lower().endswith((".xlsx", ".xlsm")):
+    name = (getattr(uploaded_file, "name", "") or "").lower()
+    if name.endswith((".xlsm", ".xltm", ".xlam")):
+        raise _macro_error()
+    if name and not name.endswith(".xlsx"):
         raise WorkbookError(_("The file must be an Excel workbook (.xlsx). Save it as .xlsx in Excel and try again."))
-    data = uploaded_file.read()
+    data = uploaded_file.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise WorkbookError(
             _("The file is too large. The limit is %(limit)s MB.") % {"limit": round(max_bytes / 1024 / 1024, 1)}
         )
     if not data:
         raise WorkbookError(_("The file is empty."))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
+    if data.startswith(OLE_MAGIC):
         raise WorkbookError(
-            _("The file is not an Excel workbook (.xlsx) or it is damaged. Save it as .xlsx in Excel and try again.")
-        ) from None
-    if unpacked > max_unpacked:
-        raise WorkbookError(
-            _("The file unpacks to more than %(limit)s MB, which is more than a workbook of this kind can hold.")
-            % {"limit": round(max_unpacked / 1024 / 1024)}
+            _(
+                "The file is password protected or saved in the old Excel format (.xls). Remove the password, "
+                "save it as an Excel workbook (.xlsx) and try again."
+            )
         )
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, zipfile.BadZipFile):
-        raise WorkbookError(
-            _("The file is not an Excel workbook (.xlsx) or it is damaged. Save it as .xlsx in Excel and try again.")
-        ) from None
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError):
+        raise _damaged() from None
+    with archive:
+        try:
+            _check_archive(archive, max_unpacked, max_rows)
+        except WorkbookError:
+            raise
+        except Exception:  # a crafted directory can fail in many ways; any of them means a bad file
+            raise _damaged() from None
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001 - untrusted input: whatever openpyxl trips on is a damaged file
+        raise _damaged() from None
+    if not workbook.worksheets:
+        raise WorkbookError(_("The workbook has no sheets. Start from the template or an exported file."))
     for worksheet in workbook.worksheets:
-        # max_row comes from the sheet's dimension record; a sheet without one is counted below.
-        if worksheet.max_row and worksheet.max_row > max_rows + 20:
+        # max_row comes from the sheet's dimension record; a sheet without one is counted in read_rows.
+        declared = getattr(worksheet, "max_row", None)
+        if declared and declared > max_rows + 20:
             raise WorkbookError(
                 _("The sheet “%(sheet)s” has %(rows)s rows. At most %(limit)s rows can be imported at once.")
-                % {"sheet": worksheet.title, "rows": worksheet.max_row, "limit": max_rows}
+                % {"sheet": worksheet.title, "rows": declared, "limit": max_rows}
             )
     return workbook
 
 
 def read_rows(worksheet, max_rows=None):
-    """Rows of a worksheet as lists of unescaped values, raising WorkbookError past the limit."""
+    """Rows of a worksheet as lists of unescaped values.
+
+    Raises WorkbookError past the row limit (counting as it streams, so a file that hides its size
+    stops early) and for formulas: the portal never calculates an uploaded formula nor trusts the value
+    Excel cached for it, so a cell with a formula is refused by row and column.
+    """
     max_rows = max_rows or settings.XLSX_MAX_ROWS
-    rows = []
-    for index, row in enumerate(worksheet.iter_rows(values_only=True)):
-        if index > max_rows + 20:
-            raise WorkbookError(
-                _("The sheet “%(sheet)s” has more than %(limit)s rows. At most %(limit)s rows can be imported at once.")
-                % {"sheet": worksheet.title, "limit": max_rows}
-            )
-        rows.append([unescape_cell(value) for value in row])
+    declared_columns = getattr(worksheet, "max_column", None)
+    max_col = min(declared_columns, MAX_COLUMNS) if declared_columns else MAX_COLUMNS
+    rows, formulas = [], []
+    try:
+        for index, row in enumerate(worksheet.iter_rows(max_col=max_col)):
+            if index > max_rows + 20:
+                raise WorkbookError(
+                    _(
+                        "The sheet “%(sheet)s” has more than %(limit)s rows. "
+                        "At most %(limit)s rows can be imported at once."
+                    )
+                    % {"sheet": worksheet.title, "limit": max_rows}
+                )
+            values = []
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    formulas.append(cell)
+                values.append(unescape_cell(cell.value))
+            if not declared_columns:
+                # Without a dimension record every row was padded to MAX_COLUMNS: drop the padding.
+                while values and values[-1] is None:
+                    values.pop()
+            rows.append(values)
+    except WorkbookError:
+        raise
+    except Exception:  # noqa: BLE001 - the sheet XML is parsed while streaming; a broken one is a damaged file
+        raise _damaged() from None
+    if formulas:
+        raise WorkbookError(_formula_message(formulas))
     return rows
+
+
+def _formula_message(cells):
+    named = ", ".join(
+        _("row %(row)s column %(column)s") % {"row": cell.row, "column": get_column_letter(cell.column)}
+        for cell in cells[:FORMULA_CELLS_NAMED]
+    )
+    message = _(
+        "The file has formulas. Formulas in an uploaded file are not calculated and not read: replace each "
+        "formula with the value itself (copy, then paste as values) and upload the file again. "
+        "Formula in: %(cells)s."
+    ) % {"cells": named}
+    if len(cells) > FORMULA_CELLS_NAMED:
+        message += " " + _("And %(count)s more cells.") % {"count": len(cells) - FORMULA_CELLS_NAMED}
+    return message

@@ -117,6 +117,9 @@ def parse_value(raw):
     if isinstance(raw, (int, Decimal)):
         return Decimal(raw)
     if isinstance(raw, float):
+        # An uploaded cell can hold inf or NaN, which compare and round only with an exception.
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise ValueError(raw)
         return Decimal(str(raw))
     text = str(raw).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
     if text in ("", "–", "-"):
@@ -151,10 +154,11 @@ def values_validate(indicators, raw):
                 errors[cell] = _("The figure cannot be negative.")
             elif value is not None and indicator.whole_numbers and value != value.to_integral_value():
                 errors[cell] = _("Write a whole number.")
+            elif value is not None and abs(value) >= Decimal("1e12"):
+                # Before the decimals check: quantize() fails on a number with more digits than Decimal keeps.
+                errors[cell] = _("The figure is too large.")
             elif value is not None and value != value.quantize(Decimal("0.1")):
                 errors[cell] = _("Write at most one decimal.")
-            elif value is not None and abs(value) >= Decimal("1e12"):
-                errors[cell] = _("The figure is too large.")
             cleaned[cell] = value
     for indicator in typed:
         if indicator.breakdown == Indicator.Breakdown.NONE:

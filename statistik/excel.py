@@ -5,6 +5,7 @@ nothing unless every cell is right.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from openpyxl.utils import get_column_letter
 
 from intro_sodertorn.xlsx import WorkbookError, XlsxWriter, open_uploaded_workbook, read_rows
@@ -16,6 +17,27 @@ SHEET = "Rapport"
 VALUE_COLUMN = 5  # E: the column the municipality fills in
 
 
+def _title(report):
+    values = {"municipality": report.municipality, "period": report.period}
+    return _("KIS report: %(municipality)s, %(period)s") % values
+
+
+def _other_report(first_cell, report):
+    """The title of another report when the file's first line names one (a template saved for another
+    municipality or period); None when it names this report or is not a template title at all."""
+    if not isinstance(first_cell, str):
+        return None
+    text = first_cell.strip()
+    titles, prefixes = set(), set()
+    for language in ("sv", "en"):
+        with override(language):
+            titles.add(_title(report))
+            prefixes.add(_("KIS report: %(municipality)s, %(period)s").split("%", 1)[0])
+    if text in titles or not text.startswith(tuple(prefixes)):
+        return None
+    return text
+
+
 def _header():
     return [_("Code"), _("Indicator"), _("Breakdown"), _("Key"), _("Value"), _("Unit")]
 
@@ -24,7 +46,7 @@ def template_build(report, indicators, typed_values):
     """The template for one report as an XlsxWriter (figures already there filled in)."""
     writer = XlsxWriter()
     preamble = [
-        _("KIS report: %(municipality)s, %(period)s") % {"municipality": report.municipality, "period": report.period},
+        _title(report),
         _("Catalogue version: %(version)s") % {"version": report.version},
         _("Fill in column E only. Leave a cell empty if the figure is missing (empty is not 0)."),
     ]
@@ -62,10 +84,11 @@ def template_build(report, indicators, typed_values):
     return writer
 
 
-def upload_read(uploaded_file, indicators):
+def upload_read(uploaded_file, indicators, report=None):
     """Read an uploaded template. Returns (cleaned, errors) where errors is a list of Swedish messages.
 
     Cells are checked by ``values_validate``; each error names the cell (e.g. E12) and the indicator.
+    With ``report``, a template whose title names another municipality or period is refused.
     """
     try:
         workbook = open_uploaded_workbook(uploaded_file)
@@ -74,6 +97,15 @@ def upload_read(uploaded_file, indicators):
         rows = read_rows(workbook[SHEET])
     except WorkbookError as error:
         return None, [str(error)]
+    other = _other_report(rows[0][0] if rows and rows[0] else None, report) if report is not None else None
+    if other:
+        return None, [
+            _(
+                "The file is the template of another report (“%(other)s”). "
+                "Download the template of this report (%(this)s) and fill in that."
+            )
+            % {"other": other[:200], "this": _title(report)}
+        ]
     header = [str(cell) for cell in _header()]
     start = next((index for index, row in enumerate(rows) if [str(c) for c in row[:6]] == header), None)
     if start is None:

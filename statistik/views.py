@@ -241,7 +241,7 @@ def report_upload(request, pk):
         messages.error(request, _("The report cannot be changed now."))
         return redirect("statistik:report", pk=report.pk)
     indicators = services.report_indicators(report)
-    cleaned, errors = upload_read(request.FILES.get("file"), indicators)
+    cleaned, errors = upload_read(request.FILES.get("file"), indicators, report=report)
     if errors:
         messages.error(request, _("Nothing was saved from the file. Correct it and upload it again."))
         return render(
