@@ -253,6 +253,10 @@ def import_upload(request):
 @login_required
 @require_POST
 def import_commit(request):
+    # The checked file in the session came from import_upload, but the role may be gone since:
+    # only editors commit, like only editors upload.
+    if not services.is_editor(request.user):
+        raise PermissionDenied
     stored = request.session.pop(imports.SESSION_KEY, None)
     if not stored:
         messages.error(request, _("There is no checked file to import. Upload the file again."))
