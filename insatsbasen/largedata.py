@@ -90,10 +90,19 @@ def seed(size, stdout=None):
                 last_verified_by=verifier,
                 view_count=rng.randint(0, 300),
             )
-            rows.append(insats)
-            participating = rng.sample(municipalities, k=rng.choice([0, 0, 0, 1, 2]))
             # In the relation's own order (position, name), as build_document reads them back.
             linked = sorted((groups[g] for g in group_slugs if g in groups), key=lambda g: (g.position, g.name))
+            # The derived fields, as services.insats_refresh_derived computes them, before the insert so each
+            # row is written once (the search index is kept up to date on every write). build_document reads
+            # the target groups through the relation of a saved insats: a stand-in pk and the groups as if
+            # prefetched let it do so without a query; the pk is cleared again before the insert.
+            insats.pk = -1
+            _prefetched(insats, "target_groups", linked)
+            insats.search_document = search.build_document(insats)
+            insats.review_due_on = insats.compute_review_due_on()
+            insats.pk = None
+            rows.append(insats)
+            participating = rng.sample(municipalities, k=rng.choice([0, 0, 0, 1, 2]))
             plans.append((linked, participating, words["place"]))
         Insats.objects.bulk_create(rows)
 
@@ -119,16 +128,10 @@ def seed(size, stdout=None):
                 )
             )
             changes.append(InsatsChange(insats=insats, field="created", new_value=insats.name))
-            # The derived fields, as services.insats_refresh_derived computes them: build_document reads the
-            # target groups through the relation, so hand it the ones just linked instead of a query per row.
-            _prefetched(insats, "target_groups", target_groups)
-            insats.search_document = search.build_document(insats)
-            insats.review_due_on = insats.compute_review_due_on()
         GroupLink.objects.bulk_create(group_links)
         MunicipalityLink.objects.bulk_create(municipality_links, ignore_conflicts=True)
         Place.objects.bulk_create(places)
         InsatsChange.objects.bulk_create(changes)
-        Insats.objects.bulk_update(rows, ["search_document", "review_due_on"])
         created["insatser"] += len(rows)
         created["places"] += len(places)
         created["target groups"] += len(group_links)
