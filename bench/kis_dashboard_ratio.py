@@ -6,7 +6,7 @@ GET /statistik/dashboard/ (the region's key figures, no filters: the whole range
 through Django's test client with production settings, median of several requests after two warm-ups, in a
 database seeded by ``seed_large --years 15`` and one seeded by ``seed_large --years 1`` (10 municipalities,
 every report approved with full breakdowns). The indicator page (/statistik/dashboard/indikator/…/), whose
-chart and table run over every year in range, is measured the same way and shown below it.
+chart and table run over every year in range, is measured the same way and shown below it for information.
 """
 
 import sys
@@ -17,9 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import LARGE, SMALL, Table, main_for, run_worker  # noqa: E402
 
 RUNS = 15
+# The page of the goal, then a page shown beside it for information: the indicator page draws a point and a table
+# row per year, so it is expected to grow with the years shown.
 PAGES = {
-    "/statistik/dashboard/": "KIS regional dashboard",
-    "/statistik/dashboard/indikator/AVS_ANDEL/": "KIS indicator page (all years)",
+    "/statistik/dashboard/": ("KIS regional dashboard", "≤ 1.5"),
+    "/statistik/dashboard/indikator/AVS_ANDEL/": ("KIS indicator page, every year drawn", None),
 }
 
 
@@ -29,13 +31,13 @@ def measure(services):
         url = services.database(spec)
         facts, _peak = run_worker(url, "facts")
         answer, _peak = run_worker(url, "pages", "strateg", RUNS, *PAGES)
-        figures[spec] = (len(facts["years"]), answer)
-    (small_years, small), (large_years, large) = figures[SMALL], figures[LARGE]
+        figures[spec[0]] = (len(facts["years"]), answer)
+    (small_years, small), (large_years, large) = figures[SMALL[0]], figures[LARGE[0]]
     table = Table()
-    for page, name in PAGES.items():
+    for page, (name, goal) in PAGES.items():
         table.add(
             f"{name}, {large_years} years vs {small_years}",
-            "≤ 1.5",
+            goal,
             large[page]["median"] / small[page]["median"],
             f"{large[page]['median'] * 1000:.0f} ms ({large[page]['queries']} queries) vs "
             f"{small[page]['median'] * 1000:.0f} ms ({small[page]['queries']} queries), median of {RUNS}",

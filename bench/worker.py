@@ -4,7 +4,9 @@
     worker.py facts                         # ids the benchmarks put in their URLs
     worker.py session USERNAME              # a logged-in session id (for the load generator)
     worker.py pages USERNAME RUNS URL...    # median/best time and query count of GET URL through the test client
-    worker.py export MODE ROWS_PARAMS       # one Excel export of insatser: MODE job | bare | fetch
+    worker.py hits USERNAME URL             # how many insatser the list at URL finds
+    worker.py profile USERNAME URL          # pyinstrument's call tree of one GET of URL, on stderr
+    worker.py export MODE PARAMS            # one Excel export of insatser: MODE job | bare | fetch
 
 The last line printed is the answer as JSON. Not a test and not run by the tests.
 """
@@ -87,6 +89,34 @@ def pages(username, runs, *urls):
     return answer
 
 
+def hits(username, url):
+    """How many insatser the list at URL finds, and how many its first page shows."""
+    from urllib.parse import urlsplit
+
+    from django.http import QueryDict
+
+    from insatsbasen.views import PAGE_SIZE, filtered_insatser
+
+    user = get_user_model().objects.get(username=username)
+    _filterset, queryset, _query, _sort = filtered_insatser(user, QueryDict(urlsplit(url).query))
+    count = queryset.count()
+    return {"hits": count, "shown": min(count, PAGE_SIZE)}
+
+
+def profile(username, url):
+    """pyinstrument's call tree of one GET of URL (after a warm-up), printed to stderr."""
+    from pyinstrument import Profiler
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    client.get(url)
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        status = client.get(url).status_code
+    print(profiler.output_text(unicode=True, show_all=False), file=sys.stderr)
+    return {"status": status}
+
+
 def export(mode, params):
     """One export of insatser as the system administrator, timed inside this fresh process.
 
@@ -131,7 +161,15 @@ def export(mode, params):
     return {"seconds": time.perf_counter() - started, "rows": rows, "bytes": size}
 
 
-COMMANDS = {"prepare": prepare, "facts": facts, "session": session, "pages": pages, "export": export}
+COMMANDS = {
+    "prepare": prepare,
+    "facts": facts,
+    "session": session,
+    "pages": pages,
+    "hits": hits,
+    "profile": profile,
+    "export": export,
+}
 
 if __name__ == "__main__":
     print(json.dumps(COMMANDS[sys.argv[1]](*sys.argv[2:])))
