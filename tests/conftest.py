@@ -56,8 +56,8 @@ def ensure_seed_data():
     again, in migration order, against the current models.
     """
     from django.apps import apps
+    from django.db import connection
     from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations.special import RunPython
 
     from natverk.models import Municipality
 
@@ -66,6 +66,13 @@ def ensure_seed_data():
     loader = MigrationLoader(None, ignore_no_migrations=True)
     leaves = [node for node in loader.graph.leaf_nodes() if node[0] in PROJECT_APPS]
     seen = set()
+    with connection.schema_editor() as schema_editor:
+        _run_data_functions(loader, leaves, seen, apps, schema_editor)
+
+
+def _run_data_functions(loader, leaves, seen, apps, schema_editor):
+    from django.db.migrations.operations.special import RunPython
+
     for leaf in leaves:
         for key in loader.graph.forwards_plan(leaf):
             if key in seen or key[0] not in PROJECT_APPS:
@@ -73,7 +80,7 @@ def ensure_seed_data():
             seen.add(key)
             for operation in loader.graph.nodes[key].operations:
                 if isinstance(operation, RunPython):
-                    operation.code(apps, None)
+                    operation.code(apps, schema_editor)
 
 
 # Kept for tests that ask for it by this name.

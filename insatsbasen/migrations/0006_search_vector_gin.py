@@ -4,15 +4,16 @@
 PostgreSQL on every write; the search (``search._search_postgres``) matches and ranks on it, so a
 search is answered from the GIN index and never computes the tsvector of a row. Only on PostgreSQL:
 SQLite (``make run``) searches with its simple matching. The column is not a model field (Django
-never reads or writes it), so nothing else changes.
+never reads or writes it), so nothing else changes. Idempotent: the tests re-run migrations' functions
+after a transactional flush (tests/conftest.py ensure_seed_data).
 """
 
 from django.db import migrations
 
 CREATE = """
-ALTER TABLE insatsbasen_insats ADD COLUMN search_vector tsvector
+ALTER TABLE insatsbasen_insats ADD COLUMN IF NOT EXISTS search_vector tsvector
     GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, COALESCE(search_document, ''))) STORED;
-CREATE INDEX insats_search_vector_gin ON insatsbasen_insats USING gin (search_vector);
+CREATE INDEX IF NOT EXISTS insats_search_vector_gin ON insatsbasen_insats USING gin (search_vector);
 """
 DROP = """
 DROP INDEX IF EXISTS insats_search_vector_gin;
