@@ -25,6 +25,19 @@ def administered_municipalities(user):
     return qs.filter(pk__in=access.insats_admin_municipality_ids(user))
 
 
+def attachable_contacts(user, current_id=None):
+    """Contacts an administrator may name on an insats: their own municipality's and those of no municipality.
+
+    Another municipality's contacts are theirs to keep; the region names anyone. The contact already
+    on the insats stays a choice, so the form can be saved unchanged.
+    """
+    qs = Contact.objects.filter(is_active=True)
+    if not (access.is_system_admin(user) or access.is_strategist(user)):
+        allowed = Q(municipality__isnull=True) | Q(municipality_id__in=access.insats_admin_municipality_ids(user))
+        qs = qs.filter(allowed | Q(pk=current_id) if current_id else allowed)
+    return qs.order_by("name")
+
+
 class InsatsForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple
@@ -62,7 +75,7 @@ class InsatsForm(forms.ModelForm):
         self.fields["owner_municipality"].queryset = administered_municipalities(user)
         self.fields["participating_municipalities"].queryset = Municipality.objects.order_by("name")
         self.fields["provider"].queryset = Organisation.objects.order_by("name")
-        self.fields["contact"].queryset = Contact.objects.filter(is_active=True).order_by("name")
+        self.fields["contact"].queryset = attachable_contacts(user, self.instance.contact_id)
         # Archiving is its own action, with a confirmation; the form never archives.
         self.fields["status"].choices = [c for c in Insats.Status.choices if c[0] != Insats.Status.ARCHIVED]
         if self.instance.pk:
