@@ -4,6 +4,7 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Layout, Row, Submit
 from django import forms
+from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,18 @@ def _limit_municipalities(form, user):
     field.queryset = Municipality.objects.filter(pk__in=access.any_municipality_ids(user))
     field.required = True
     field.empty_label = None
+
+
+def _attachable_organisations(user, current_id=None):
+    """A municipal user places contacts in their own municipality's organisations or in one of no municipality.
+
+    Another municipality's organisation is that municipality's to fill; the one already chosen stays.
+    """
+    qs = Organisation.objects.select_related("municipality")
+    if is_register_admin(user):
+        return qs
+    allowed = Q(municipality__isnull=True) | Q(municipality_id__in=access.any_municipality_ids(user))
+    return qs.filter(allowed | Q(pk=current_id) if current_id else allowed)
 
 
 class OrganisationForm(forms.ModelForm):
@@ -77,7 +90,7 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args, user, show_confirm=False, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_municipalities(self, user)
-        self.fields["organisation"].queryset = Organisation.objects.select_related("municipality")
+        self.fields["organisation"].queryset = _attachable_organisations(user, self.instance.organisation_id)
         if not can_see_notes(user):
             del self.fields["notes"]
         if not show_confirm:
