@@ -1,5 +1,6 @@
 """Excel exports of insatsbasen (run by the shared export framework, scoped to ``job.user``)."""
 
+from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,6 +8,9 @@ from django.utils.translation import gettext as _
 from intro_sodertorn.exports import register_export
 
 from . import columns, stats
+from .models import Insats
+
+NOTES_COLUMN = [key for key, _label, _kind in columns.COLUMNS].index("internal_notes")
 
 # Rows are streamed from a server-side cursor in chunks, relations prefetched per chunk, so memory stays flat
 # however long the list is (bench/export_ratio.py measures it at 10,000 and 100,000 insatser).
@@ -21,6 +25,9 @@ def insatser_for_export(job):
     for key, value in (job.params or {}).items():
         params[key] = value
     _filterset, queryset, _query, _sort = filtered_insatser(job.user, params)
+    # Internal notes go only to those who may change the insats, as on its page (the same scoping method).
+    editable = Insats.objects.editable_by(job.user).filter(pk=OuterRef("pk"))
+    queryset = queryset.annotate(notes_readable=Exists(editable))
     return queryset.select_related("category", "owner_municipality", "provider", "contact").prefetch_related(
         "target_groups", "participating_municipalities"
     )
@@ -41,7 +48,10 @@ def build_insatser(job, writer, progress):
         preamble=[_("Insatsbasen, exported %(date)s") % {"date": timezone.localdate()}],
     )
     for index, insats in enumerate(stream(queryset)):
-        sheet.append(columns.row_of(insats))
+        row = columns.row_of(insats)
+        if not insats.notes_readable:
+            row[NOTES_COLUMN] = ""
+        sheet.append(row)
         progress(index + 1, total)
     return f"insatser-{timezone.localdate()}.xlsx"
 
