@@ -22,6 +22,11 @@ page everyone may open (a contact) must not show the notes to those who may not 
 import uuid
 from dataclasses import dataclass, field
 
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # --- The cast ------------------------------------------------------------------------------
@@ -479,7 +484,10 @@ def world_build():
     report = statistik_services.report_get_or_create(huddinge, period)
     Report.objects.filter(pk=report.pk).update(status=Report.Status.RETURNED, comment=world.secret("report_huddinge"))
     objects["report_huddinge"] = Report.objects.get(pk=report.pk)
-    objects["report_botkyrka"] = statistik_services.report_get_or_create(botkyrka, period)
+    # Botkyrka's report is a draft its reporter may still fill in.
+    report = statistik_services.report_get_or_create(botkyrka, period)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.DRAFT)
+    objects["report_botkyrka"] = Report.objects.get(pk=report.pk)
     objects["indicator"] = Indicator.objects.filter(kind="typed").order_by("pk").first()
 
     organisation = objects["organisation"] = Organisation.objects.create(
@@ -515,3 +523,32 @@ def world_build():
     snapshot.save(update_fields=["title"])
     objects["snapshot"] = snapshot
     return world
+
+
+# --- Fixtures shared by the matrix and the cross-municipality tests -----------------------------
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The demo data and the matrix's targets, built once for the module and rolled back after it."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
+        built = world_build()
+        yield built
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def clients(world, db):
+    """A logged-in test client per role; the export file of admin-huddinge exists in this test's storage."""
+    job = world.objects["export"]
+    if not default_storage.exists(job.file.name):
+        default_storage.save(job.file.name, ContentFile(world.secrets["export_file"].encode()))
+    result = {}
+    for role in ROLES:
+        client = Client(raise_request_exception=False)
+        if USERNAME[role]:
+            client.force_login(world.users[USERNAME[role]])
+        result[role] = client
+    return result

@@ -15,42 +15,18 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.test import Client, override_settings
 from django.urls import reverse
 
-from .matrix import ANON, MATRIX, ROLES, USERNAME, entry_for, rules_of, url_names, world_build
+from . import matrix
+from .matrix import ANON, MATRIX, ROLES, entry_for, rules_of, url_names
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The shared fixtures: the demo world built once per module, a logged-in client per role.
+world = matrix.world
+clients = matrix.clients
 
 # A session row is the client's own login state, not portal data: logging out is allowed to touch it.
 IGNORED_TABLES = {"django_session"}
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """The demo data and the matrix's targets, built once for the module and rolled back after it."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
-        built = world_build()
-        yield built
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def clients(world, db):
-    """A logged-in test client per role; the export file of admin-huddinge exists in this test's storage."""
-    job = world.objects["export"]
-    if not default_storage.exists(job.file.name):
-        default_storage.save(job.file.name, ContentFile(world.secrets["export_file"].encode()))
-    result = {}
-    for role in ROLES:
-        client = Client(raise_request_exception=False)
-        if USERNAME[role]:
-            client.force_login(world.users[USERNAME[role]])
-        result[role] = client
-    return result
 
 
 # --- Did a request change anything? ------------------------------------------------------------
