@@ -84,13 +84,18 @@ def index(request):
 def detail(request, pk):
     insats = get_insats_for_user(request, pk)
     services.insats_count_view(insats)
+    can_edit = services.can_edit(request.user, insats)
+    changes = insats.changes.select_related("changed_by")
+    if not can_edit:
+        # The history holds old and new internal notes: they are for those who may change the insats.
+        changes = changes.exclude(field="internal_notes")
     return render(
         request,
         "insatsbasen/detail.html",
         {
             "insats": insats,
-            "can_edit": services.can_edit(request.user, insats),
-            "changes": insats.changes.select_related("changed_by")[:50],
+            "can_edit": can_edit,
+            "changes": changes[:50],
             "today": timezone.localdate(),
         },
     )

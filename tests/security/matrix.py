@@ -438,7 +438,7 @@ def world_build():
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from insatsbasen.models import Insats
+    from insatsbasen.models import Insats, InsatsChange
     from intro_sodertorn.demo import demo_load
     from intro_sodertorn.models import ExportJob
     from natverk.models import Contact, Decision, Meeting, Membership, Municipality, Network, Organisation
@@ -468,6 +468,10 @@ def world_build():
             insats.status = Insats.Status.ARCHIVED
         insats.save()
         objects[name] = insats
+    # The change history holds the notes too, as insats_update records every changed field.
+    InsatsChange.objects.create(
+        insats=objects["insats"], field="internal_notes", old_value="", new_value=world.secrets["insats"]
+    )
     objects["insats_botkyrka"] = Insats.objects.filter(owner_municipality=botkyrka).order_by("pk").first()
 
     objects["export"] = ExportJob.objects.create(
