@@ -134,7 +134,9 @@ def obj_pk(name):
 
 MATRIX = {
     # Portal core
-    "home": expect(PUBLIC, NOT_ALLOWED),
+    "home": expect(
+        PUBLIC, NOT_ALLOWED, private="point", private_readers=OWN_WRITERS, label="the owner's action point is theirs"
+    ),
     "login": expect({ANON: 200, ALL: 302}, {ANON: 200, ALL: 302}),
     "logout": expect(NOT_ALLOWED, {ALL: 302}),
     "password_change": expect(logged_in(), logged_in()),
@@ -306,7 +308,7 @@ MATRIX = {
     "statistik:dashboard_municipality": expect(logged_in(), LOGIN_THEN_NOT_ALLOWED, args=pk("huddinge")),
     "statistik:export": expect(POST_ONLY, logged_in(302), args=kwargs(kind="statistik.overview")),
     # Uppdrag: the point is tied to Huddinge and owned by Huddinge's administrator.
-    "uppdrag:index": expect(logged_in(), LOGIN_THEN_NOT_ALLOWED),
+    "uppdrag:index": expect(logged_in(), LOGIN_THEN_NOT_ALLOWED, private="point", private_readers=OWN_WRITERS),
     "uppdrag:actionpoint_list": expect(
         logged_in(), LOGIN_THEN_NOT_ALLOWED, private="point", private_readers=OWN_WRITERS
     ),
