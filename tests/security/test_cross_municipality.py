@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from insatsbasen import imports
 from insatsbasen.forms import InsatsForm, place_formset
 from insatsbasen.models import Insats
 from intro_sodertorn.exports import export_run, export_start
@@ -151,6 +152,21 @@ def test_another_municipalitys_insats_ids_in_urls_are_refused(world, as_user):
     assert botkyrka.get(reverse("insatsbasen:edit", args=[archived])).status_code == 404
     assert botkyrka.post(reverse("insatsbasen:status", args=[archived, "restore"])).status_code == 404
     assert Insats.objects.get(pk=archived).status == Insats.Status.ARCHIVED
+
+
+def test_importing_into_another_municipality_is_refused(world, as_user):
+    """The import checks a file for one municipality: only one the user administers can be chosen."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("insatser.xlsx", b"PK\x03\x04 not read", content_type="application/octet-stream")
+    count = Insats.objects.count()
+    data = {"municipality": world.objects["botkyrka"].pk, "file": upload}
+    client = as_user("admin-huddinge")
+    response = client.post(reverse("insatsbasen:import"), data)
+    assert response.status_code == 200
+    assert "municipality" in response.context["form"].errors
+    assert imports.SESSION_KEY not in client.session, "nothing is waiting to be committed"
+    assert Insats.objects.count() == count
 
 
 def _exported_cells(world, username):
