@@ -39,8 +39,10 @@ KEEP = os.environ.get("BENCH_KEEP") == "1"
 # The sizes the issue asks for; every benchmark names its databases from here so run_all seeds each once.
 SMALL = ("bench_small", ["--insatser", "200", "--years", "1", "--scale", "0.01"])
 LARGE = ("bench_large", [])  # seed_large's defaults: 20,000 insatser, 15 years, ...
-EXPORT_10K = ("bench_export_10k", ["--insatser", "10000", "--years", "1", "--scale", "0.01"])
-EXPORT_100K = ("bench_export_100k", ["--insatser", "100000", "--years", "1", "--scale", "0.01"])
+# The export leaves out ended and archived insatser (the list's default), about one in six of those seeded:
+# 120,000 and 12,000 insatser give exports of about 100,000 and 10,000 rows.
+EXPORT_10K = ("bench_export_10k", ["--insatser", "12000", "--years", "1", "--scale", "0.01"])
+EXPORT_100K = ("bench_export_100k", ["--insatser", "120000", "--years", "1", "--scale", "0.01"])
 
 
 def log(message):

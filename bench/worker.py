@@ -148,7 +148,7 @@ def export(mode, params):
             worksheet = workbook.create_sheet("Insatser")
             worksheet.append(columns.header())
         rows = 0
-        for insats in exports.insatser_for_export(job):
+        for insats in exports.stream(exports.insatser_for_export(job)):
             values = columns.row_of(insats)
             if mode == "bare":
                 worksheet.append(values)

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -107,17 +108,27 @@ class _Sheet:
     def append(self, values, bold=False):
         cells = []
         for value in values:
-            cell = WriteOnlyCell(self.worksheet, value=escape_cell(_plain(value)))
-            if isinstance(cell.value, str):
-                # Never a formula, whatever the text looks like.
-                cell.data_type = "s"
-                if "\n" in cell.value:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if bold:
-                cell.font = Font(bold=True)
-            cells.append(cell)
+            value = escape_cell(_plain(value))
+            if bold or (isinstance(value, str) and ("\n" in value or value in ERROR_CODES)):
+                cells.append(self._cell(value, bold))
+            else:
+                # A plain value goes to openpyxl as it is: text stays text, since escape_cell has put an apostrophe
+                # before anything starting with "=". A cell object per value costs openpyxl a caught exception each
+                # (bench/export_ratio.py).
+                cells.append(value)
         self.worksheet.append(cells)
         self.rows_written += 1
+
+    def _cell(self, value, bold):
+        cell = WriteOnlyCell(self.worksheet, value=value)
+        if isinstance(value, str):
+            # Never a formula nor an error value ("#N/A"), whatever the text looks like.
+            cell.data_type = "s"
+            if "\n" in value:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if bold:
+            cell.font = Font(bold=True)
+        return cell
 
 
 def _safe_sheet_title(title):

@@ -88,3 +88,15 @@ def test_too_many_rows_are_refused(settings):
         sheet.append([index])
     message = _message(lambda: read_rows(open_uploaded_workbook(_upload(writer.to_bytes()))["Blad"]))
     assert "rader" in message
+
+
+def test_text_that_looks_like_an_error_value_or_spans_lines_is_written_as_text(settings):
+    writer = XlsxWriter()
+    sheet = writer.add_sheet("Blad")
+    sheet.append(["#N/A", "rad ett\nrad två", 4, "text"])
+    sheet.append(["Rubrik"], bold=True)
+    rows = load_workbook(io.BytesIO(writer.to_bytes()))["Blad"]
+    assert [cell.data_type for cell in rows[1]] == ["s", "s", "n", "s"]
+    assert [cell.value for cell in rows[1]] == ["#N/A", "rad ett\nrad två", 4, "text"]
+    assert rows["B1"].alignment.wrap_text
+    assert rows["A2"].font.bold
