@@ -35,13 +35,14 @@ import contextlib
 import datetime
 import functools
 import logging
+import tempfile
 import threading
 import time
 import traceback
 import uuid
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.urls import reverse
@@ -325,7 +326,10 @@ def _build(job, attempt):
         with override(language):
             filename = builder(job, writer, progress)
         filename = filename or f"{slugify(job.title) or 'export'}.xlsx"
-        job.file.save(filename, ContentFile(writer.to_bytes()), save=False)
+        with tempfile.TemporaryFile() as file:
+            # Through a temporary file rather than bytes: memory stays flat however long the export is.
+            writer.save(file)
+            job.file.save(filename, File(file, name=filename), save=False)
         job.status = ExportJob.Status.DONE
         job.progress = 100
         job.error = ""

@@ -91,6 +91,10 @@ class XlsxWriter:
             sheet.append(header, bold=True)
         return sheet
 
+    def save(self, file):
+        """Write the workbook to an open binary file, streamed: a long export never sits whole in memory."""
+        self.workbook.save(file)
+
     def to_bytes(self):
         # A write-only workbook can be saved only once; keep the bytes for later calls.
         if self._data is None:
