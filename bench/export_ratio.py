@@ -9,7 +9,7 @@ Each run is a fresh child process (bench/worker.py) against a database seeded by
   with no filters (the list's default: ended and archived insatser left out): the builder in
   insatsbasen/exports.py, the shared XlsxWriter (formula escaping, typed cells), the file stored in MEDIA_ROOT.
 - bare: the same rows fetched the same way (the builder's own queryset, streamed in chunks, and the same
-  ``columns.row_of``), written by a bare ``Workbook(write_only=True)`` loop of ``ws.append(values)`` to a file.
+  ``row_for_export``), written by a bare ``Workbook(write_only=True)`` loop of ``ws.append(values)`` to a file.
   Both fetch the same, so the ratio is the export's overhead over the raw writer.
 
 Time is the median of the runs; memory is the child's peak resident set size (``os.wait4``'s ru_maxrss, which

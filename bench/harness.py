@@ -60,6 +60,7 @@ class Services:
             "SERVICES_DIR": SERVICES_DIR,
         }
         self.started = False
+        self.ready = set()  # databases seeded in this run
 
     def __enter__(self):
         log(f"starting PostgreSQL on {PG_PORT} and Redis on {REDIS_PORT} ({SERVICES_DIR})")
@@ -98,8 +99,11 @@ class Services:
         name, seed_args = spec
         marker = Path(SERVICES_DIR) / f"{name}.seeded"
         url = self.url(name)
-        if marker.exists():
+        if name in self.ready:
+            return url
+        if KEEP and marker.exists() and marker.read_text() == " ".join(seed_args):
             manage(url, "migrate", "--no-input", quiet=True)  # kept from an earlier run: bring it up to date
+            self.ready.add(name)
             return url
         self.psql(f'DROP DATABASE IF EXISTS "{name}"')
         self.psql(f'CREATE DATABASE "{name}" OWNER intro')
@@ -111,6 +115,7 @@ class Services:
         elapsed = time.perf_counter() - started
         log(f"{name}: migrated and seeded ({' '.join(seed_args) or 'defaults'}) in {elapsed:.0f} s")
         marker.write_text(" ".join(seed_args))
+        self.ready.add(name)
         return url
 
 

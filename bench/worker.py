@@ -149,7 +149,7 @@ def export(mode, params):
             worksheet.append(columns.header())
         rows = 0
         for insats in exports.stream(exports.insatser_for_export(job)):
-            values = columns.row_of(insats)
+            values = exports.row_for_export(insats)
             if mode == "bare":
                 worksheet.append(values)
             rows += 1

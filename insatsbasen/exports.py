@@ -37,6 +37,14 @@ def stream(queryset):
     return queryset.iterator(chunk_size=CHUNK_SIZE)
 
 
+def row_for_export(insats):
+    """The row of one insats from ``insatser_for_export``: internal notes only where the user may change it."""
+    row = columns.row_of(insats)
+    if not insats.notes_readable:
+        row[NOTES_COLUMN] = ""
+    return row
+
+
 @register_export("insatsbasen.insatser")
 def build_insatser(job, writer, progress):
     """The filtered list, one row per insats, every field, in the layout the import reads."""
@@ -48,10 +56,7 @@ def build_insatser(job, writer, progress):
         preamble=[_("Insatsbasen, exported %(date)s") % {"date": timezone.localdate()}],
     )
     for index, insats in enumerate(stream(queryset)):
-        row = columns.row_of(insats)
-        if not insats.notes_readable:
-            row[NOTES_COLUMN] = ""
-        sheet.append(row)
+        sheet.append(row_for_export(insats))
         progress(index + 1, total)
     return f"insatser-{timezone.localdate()}.xlsx"
 
