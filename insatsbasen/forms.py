@@ -185,6 +185,8 @@ PlaceFormSet = forms.inlineformset_factory(
     extra=1,
     can_delete=True,
     max_num=MAX_PLACES,
+    # Without it Django builds up to max_num + 1000 forms for a forged TOTAL_FORMS: a minute of work per request.
+    absolute_max=MAX_PLACES,
     validate_max=True,
 )
 

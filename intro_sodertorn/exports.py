@@ -168,9 +168,15 @@ def export_start(user, kind, title, params=None):
         raise ValueError(f"Unknown export kind: {kind}")
     if not export_queue_available():
         raise ExportQueueUnavailable
-    job = ExportJob.objects.create(user=user, kind=kind, title=title[:200], params=params or {})
+    # Parameters come from request data, and PostgreSQL's jsonb cannot hold a NUL character.
+    params = {key: _no_nul(value) for key, value in (params or {}).items()}
+    job = ExportJob.objects.create(user=user, kind=kind, title=_no_nul(title[:200]), params=params)
     transaction.on_commit(functools.partial(_queue, job.pk))
     return job
+
+
+def _no_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 def _queue(job_id):

@@ -334,7 +334,18 @@ class BaseOtherAttendeeFormSet(forms.BaseFormSet):
         }
 
 
-OtherAttendeeFormSet = forms.formset_factory(OtherAttendeeForm, formset=BaseOtherAttendeeFormSet, extra=1)
+# Limits: without them Django builds up to 2,000 forms for a forged TOTAL_FORMS (seconds of work per request).
+MAX_OTHER_ATTENDEES = 50
+MAX_DECISIONS = 50
+
+OtherAttendeeFormSet = forms.formset_factory(
+    OtherAttendeeForm,
+    formset=BaseOtherAttendeeFormSet,
+    extra=1,
+    max_num=MAX_OTHER_ATTENDEES,
+    absolute_max=MAX_OTHER_ATTENDEES,
+    validate_max=True,
+)
 
 
 class DecisionForm(forms.ModelForm):
@@ -345,7 +356,16 @@ class DecisionForm(forms.ModelForm):
 
 
 # One empty box: more are added with the "Add a decision" button, or without JavaScript by "Save and add more".
-DecisionFormSet = inlineformset_factory(Meeting, Decision, form=DecisionForm, extra=1, can_delete=True)
+DecisionFormSet = inlineformset_factory(
+    Meeting,
+    Decision,
+    form=DecisionForm,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_DECISIONS,
+    absolute_max=MAX_DECISIONS,
+    validate_max=True,
+)
 
 
 class AnonymiseForm(forms.Form):

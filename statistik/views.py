@@ -252,6 +252,12 @@ def report_upload(request, pk):
     return redirect("statistik:report", pk=report.pk)
 
 
+def _posted_id(request, name):
+    """A posted id as an int, or None for anything else (text, NUL bytes, numbers beyond the database's range)."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def periods(request):
@@ -259,7 +265,7 @@ def periods(request):
         raise PermissionDenied
     form = PeriodForm(request.POST or None)
     if request.method == "POST" and "status" in request.POST and "period" in request.POST:
-        period = get_object_or_404(Period, pk=request.POST["period"])
+        period = get_object_or_404(Period, pk=_posted_id(request, "period"))
         services.period_set_status(
             period, request.user, Period.Status.OPEN if request.POST["status"] == "open" else Period.Status.CLOSED
         )
@@ -270,8 +276,11 @@ def periods(request):
         )
         return redirect("statistik:periods")
     if request.method == "POST" and "new_deadline" in request.POST and "period" in request.POST:
-        period = get_object_or_404(Period, pk=request.POST["period"])
-        deadline = parse_date(request.POST["new_deadline"] or "")
+        period = get_object_or_404(Period, pk=_posted_id(request, "period"))
+        try:
+            deadline = parse_date(request.POST["new_deadline"] or "")
+        except ValueError:  # well formed but no such day, e.g. 2026-02-30
+            deadline = None
         if deadline is None:
             messages.error(request, _("Write the deadline as a date, for example 2013-02-28."))
         else:
