@@ -57,7 +57,6 @@ def write_summary(environment, **kwargs):
         "p50_ms": total.get_response_time_percentile(0.5),
         "p95_ms": total.get_response_time_percentile(0.95),
         "rps": round(total.total_rps, 1),
-        "users": environment.runner.user_count if environment.runner else None,
         "errors": [
             f"{error.method} {error.name}: {error.error} x{error.occurrences}"
             for error in environment.stats.errors.values()

@@ -317,3 +317,41 @@ def test_database_connections_are_checked_before_reuse():
     # before the request uses it; scripts/check-faults.sh restarts a real PostgreSQL under gunicorn.
     assert django_settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
     assert django_settings.DATABASES["default"]["CONN_MAX_AGE"] > 0
+
+
+# --- One export button ----------------------------------------------------------------------------
+
+
+def export_url_names():
+    """Names of the URLs whose view starts an export (found in the views' source, so none is forgotten)."""
+    import inspect
+
+    from django.urls import get_resolver
+
+    names = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+            elif pattern.name and "export_start(" in inspect.getsource(inspect.unwrap(pattern.callback)):
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_form_that_starts_an_export_draws_its_button_with_the_shared_tag():
+    import re
+
+    names = export_url_names()
+    assert {"insatsbasen:export", "natverk:network_export", "natverk:contact_extract"} <= names
+    forms = 0
+    for template in [*REPO.glob("templates/**/*.html"), *REPO.glob("*/templates/**/*.html")]:
+        text = template.read_text(encoding="utf-8")
+        for form in re.findall(r"<form\b.*?</form>", text, flags=re.DOTALL):
+            action = re.search(r"""action="\{% url '([^']+)'""", form)
+            if action and action.group(1) in names:
+                forms += 1
+                assert "{% export_button" in form, f"{template.relative_to(REPO)}: {action.group(1)}"
+    assert forms >= 6
