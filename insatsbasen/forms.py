@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from intro_sodertorn import access
+from intro_sodertorn.forms import cap_text_fields
 from natverk.models import Contact, Municipality, Organisation
 
 from .models import LANGUAGES, Category, Funding, Insats, Place, TargetGroup, ordered_languages
@@ -38,6 +39,7 @@ def attachable_contacts(user, current_id=None):
     return qs.order_by("name")
 
 
+@cap_text_fields
 class InsatsForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import access
+from .forms import cap_text_fields
 from .home import home_panels
 from .models import AccessibilityReport, ExportJob, Role
 from .xlsx import XLSX_CONTENT_TYPE
@@ -56,6 +57,7 @@ def export_download(request, pk):
 ACCESSIBILITY_MEASUREMENT = {"screens": 68, "states": 101, "axe_version": "4.11.4", "measured_on": "2026-11-23"}
 
 
+@cap_text_fields
 class AccessibilityReportForm(forms.ModelForm):
     class Meta:
         model = AccessibilityReport

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intro_sodertorn import access
+from intro_sodertorn.forms import cap_text_fields
 
 from .access import can_see_notes, is_register_admin
 from .models import (
@@ -54,6 +55,7 @@ def _attachable_organisations(user, current_id=None):
     return qs.filter(allowed | Q(pk=current_id) if current_id else allowed)
 
 
+@cap_text_fields
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
@@ -75,6 +77,7 @@ class OrganisationForm(forms.ModelForm):
         )
 
 
+@cap_text_fields
 class ContactForm(forms.ModelForm):
     confirm_duplicate = forms.BooleanField(
         label=_("Create anyway: this is not the same person as the possible duplicates above"),
@@ -111,6 +114,7 @@ class ContactForm(forms.ModelForm):
         )
 
 
+@cap_text_fields
 class ContactFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     organisation = forms.ModelChoiceField(
@@ -140,6 +144,7 @@ class ContactFilterForm(forms.Form):
         )
 
 
+@cap_text_fields
 class NetworkForm(forms.ModelForm):
     class Meta:
         model = Network
@@ -206,6 +211,7 @@ class MembershipEndForm(forms.Form):
 ATTENDANCE_CHOICES = [*Attendance.Status.choices, ("", _("Not noted"))]
 
 
+@cap_text_fields
 class MeetingForm(forms.ModelForm):
     """The meeting itself plus one attendance choice per listed person.
 
@@ -348,6 +354,7 @@ OtherAttendeeFormSet = forms.formset_factory(
 )
 
 
+@cap_text_fields
 class DecisionForm(forms.ModelForm):
     class Meta:
         model = Decision

@@ -3,6 +3,8 @@ from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from intro_sodertorn.forms import cap_text_fields
+
 from .calc import formula_check
 from .models import Indicator, Period
 
@@ -78,6 +80,7 @@ class PeriodForm(forms.ModelForm):
         return cleaned
 
 
+@cap_text_fields
 class IndicatorForm(forms.ModelForm):
     reason = forms.CharField(
         label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000

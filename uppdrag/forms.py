@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from insatsbasen.models import Insats
+from intro_sodertorn.forms import cap_text_fields
 from natverk.models import Contact, Municipality, Network, Organisation
 
 from .models import ActionPoint, Assignment, Commitment, Health, JournalNote, ReminderSetting, StrategicArea
@@ -51,6 +52,7 @@ def _submit(label):
     return Submit("submit", label, css_class="btn btn-primary")
 
 
+@cap_text_fields
 class ActionPointForm(forms.ModelForm):
     """The strategist's full form for an action point."""
 
@@ -171,6 +173,7 @@ class ActionPointForm(forms.ModelForm):
         return cleaned
 
 
+@cap_text_fields
 class StatusForm(forms.Form):
     """The owner's and the strategist's quick status change."""
 
@@ -189,6 +192,7 @@ class StatusForm(forms.Form):
         self.helper.layout = Layout("status", "note", _submit(_("Change status")))
 
 
+@cap_text_fields
 class JournalNoteForm(forms.ModelForm):
     class Meta:
         model = JournalNote
@@ -212,6 +216,7 @@ class HealthForm(forms.Form):
         self.helper.layout = Layout("health", "health_note", _submit(_("Save health status")))
 
 
+@cap_text_fields
 class ReportForm(forms.Form):
     """Choose the period and write the introduction of a steering-group report."""
 
@@ -261,6 +266,7 @@ class ReminderSettingForm(forms.ModelForm):
         return days
 
 
+@cap_text_fields
 class AssignmentForm(forms.ModelForm):
     class Meta:
         model = Assignment
@@ -289,6 +295,7 @@ class AssignmentForm(forms.ModelForm):
         return cleaned
 
 
+@cap_text_fields
 class CommitmentForm(forms.ModelForm):
     class Meta:
         model = Commitment
@@ -309,6 +316,7 @@ class CommitmentForm(forms.ModelForm):
         return position
 
 
+@cap_text_fields
 class StrategicAreaForm(forms.ModelForm):
     parent = AreaChoiceField(
         queryset=StrategicArea.objects.none(),

@@ -309,3 +309,40 @@ def teardown_module():
         for row in sorted(TIMINGS, reverse=True)[:25]:
             print(f"{row[0]:.2f}s {row[1]} {row[2]} {row[3]}")
         print("total", sum(row[0] for row in TIMINGS), len(TIMINGS))
+
+
+# --- Long texts ------------------------------------------------------------------------------
+
+
+def test_every_text_field_of_the_portals_forms_has_a_maximum_length():
+    """A model TextField has no limit of its own; each form field for one must have a max_length."""
+    import inspect
+    from importlib import import_module
+
+    from django import forms
+
+    uncapped = []
+    for module in ("insatsbasen.forms", "statistik.forms", "uppdrag.forms", "natverk.forms", "intro_sodertorn.views"):
+        for name, form_class in vars(import_module(module)).items():
+            own = inspect.isclass(form_class) and form_class.__module__ == module
+            if own and issubclass(form_class, forms.BaseForm):
+                uncapped += [
+                    f"{module}.{name}.{field_name}"
+                    for field_name, field in form_class.base_fields.items()
+                    if isinstance(field, forms.CharField) and field.max_length is None
+                ]
+    assert uncapped == [], "decorate the form with intro_sodertorn.forms.cap_text_fields"
+
+
+@pytest.mark.django_db
+def test_a_megabyte_of_notes_is_refused_with_a_swedish_message_and_nothing_saved(world, clients):
+    from natverk.models import Organisation
+
+    before = Organisation.objects.count()
+    response = clients[matrix.STRATEGIST].post(
+        reverse("natverk:organisation_create"), {"name": "Föreningen Lång text", "kind": "other", "notes": MEGABYTE}
+    )
+    assert response.status_code == 200
+    text = html.unescape(response.content.decode())
+    assert "Anteckningar: Säkerställ att detta värde har som mest 20000 tecken" in text
+    assert Organisation.objects.count() == before
