@@ -185,12 +185,18 @@ def _check_archive(archive, max_unpacked, max_rows):
         if any(marker in name for marker in MACRO_MARKERS):
             raise _macro_error()
         unpacked += info.file_size
+    if unpacked > max_unpacked:
+        raise _bomb_error(max_unpacked)
+    for info in members:
         if info.file_size > RATIO_CHECKED_FROM_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
             info.compress_size, 1
         ):
-            raise _bomb_error(max_unpacked)
-    if unpacked > max_unpacked:
-        raise _bomb_error(max_unpacked)
+            raise WorkbookError(
+                _(
+                    "The file is packed far more tightly than an Excel workbook ever is, which is how harmful "
+                    "files are made. Save it again as .xlsx in Excel and try again."
+                )
+            )
     try:
         content_types = archive.getinfo("[Content_Types].xml")
     except KeyError:

@@ -78,7 +78,7 @@ CONTAINER_CASES = {
     "truncated zip": (badfiles.truncated, NOT_EXCEL),
     "password-protected (OLE container)": (lambda good: badfiles.encrypted_workbook(), "lösenordsskyddad"),
     "zip bomb, 200 MB unpacked": (lambda good: zip_bomb(), "packas upp till mer än 50 MB"),
-    "zip bomb, packed 1000:1": (lambda good: dense_zip_bomb(), "packas upp till mer än 50 MB"),
+    "zip bomb, packed 1000:1": (lambda good: dense_zip_bomb(), "packad mycket tätare än en Excelarbetsbok"),
     "macro workbook renamed .xlsx": (badfiles.macro_workbook, MACROS),
     "macro content type only": (badfiles.macro_content_type_only, MACROS),
     "no sheets": (badfiles.no_sheets, "inga blad"),
