@@ -208,6 +208,7 @@ class Gunicorn:
             ],
             cwd=ROOT,
             env=django_env(self.url),
+            stdout=subprocess.DEVNULL,  # gunicorn.conf.py's access log, one line a request: written as in production
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
