@@ -250,8 +250,7 @@ class InsatsFilter(django_filters.FilterSet):
         return queryset.for_municipality(value)
 
     def filter_language(self, queryset, name, value):
-        # JSON list of codes; a text match on the quoted code works on PostgreSQL and SQLite alike.
-        return queryset.filter(Q(languages__icontains=f'"{value}"'))
+        return queryset.offering_language(value)
 
     def filter_open(self, queryset, name, value):
         start = self.form.cleaned_data.get("open_from")

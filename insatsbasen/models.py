@@ -4,7 +4,7 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -120,6 +120,13 @@ class InsatsQuerySet(models.QuerySet):
         return self.filter(
             Q(owner_municipality_id=municipality_id) | Q(participating_municipalities__id=municipality_id)
         ).distinct()
+
+    def offering_language(self, code):
+        """Offered in the language (ISO 639 code). On PostgreSQL jsonb containment, answered from the GIN index on
+        ``languages`` (migration 0008, the list's language filter); elsewhere a text match on the quoted code."""
+        if connection.vendor == "postgresql":
+            return self.filter(languages__contains=[code])
+        return self.filter(languages__icontains=f'"{code}"')
 
     def due_for_review(self, today):
         """Maintained insatser whose review date (last verification + interval) has come."""

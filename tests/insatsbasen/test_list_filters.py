@@ -1,4 +1,5 @@
-"""The list's filter choices: the provider filter offers exactly the organisations that provide an insats."""
+"""The list's filters: the provider filter offers exactly the organisations that provide an insats; the language
+filter finds exactly the insatser offered in the language (jsonb containment on PostgreSQL, text elsewhere)."""
 
 from insatsbasen.forms import InsatsFilter
 from natverk.models import Organisation
@@ -15,3 +16,14 @@ def test_the_provider_filter_offers_each_organisation_that_provides_an_insats_on
     choices = list(InsatsFilter({}).filters["provider"].queryset)
 
     assert choices == [folkhogskola, studieforbund]
+
+
+def test_the_language_filter_finds_exactly_the_insatser_offered_in_that_language(make_insats, client_as):
+    arabic = make_insats("Föräldragrupp på arabiska", languages=["ar", "sv"])
+    make_insats("Föräldragrupp på somaliska", languages=["so"])
+    # A code that starts with the asked code must not match ("arc", Aramaic, is not "ar").
+    make_insats("Samtal på aramaiska", languages=["arc"])
+
+    response = client_as("lasare").get("/insatser/", {"language": "ar"})
+
+    assert [insats.pk for insats in response.context["page"]] == [arabic.pk]
