@@ -10,28 +10,15 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
+
+from tests.url_walk import portal_url_names
 
 from .cases import CASES, NOT_PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = (ROOT / "static/vendor/axe-core/axe.min.js").read_text(encoding="utf-8")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-def _walk(patterns, namespace=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _walk(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}"
-
-
-def portal_url_names():
-    """Every named URL of the portal's own apps (Django admin and auth internals excluded)."""
-    names = set(_walk(get_resolver().url_patterns))
-    return {name for name in names if not name.startswith("admin:")}
 
 
 def test_every_url_has_an_accessibility_case():

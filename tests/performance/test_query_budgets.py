@@ -19,11 +19,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from insatsbasen import largedata as insatsbasen_data
 from natverk import largedata as natverk_data
 from statistik import largedata as statistik_data
+from tests.url_walk import portal_url_names
 from uppdrag import largedata as uppdrag_data
 
 # The small size; the large one adds four times as much again.
@@ -204,20 +205,6 @@ NOT_BUDGETED = {
     "natverk:meeting_create": FORM,
     "natverk:meeting_edit": FORM,
 }
-
-
-def _walk(patterns, namespace=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _walk(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}"
-
-
-def portal_url_names():
-    """Every named URL of the portal (the Django admin excluded)."""
-    return {name for name in _walk(get_resolver().url_patterns) if not name.startswith("admin:")}
 
 
 def test_every_page_has_a_query_budget_or_a_reason():

@@ -27,7 +27,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
 
 # --- The cast ------------------------------------------------------------------------------
 
@@ -396,20 +395,6 @@ def rules_of(name):
 
 
 # --- Walking the URL resolver ------------------------------------------------------------------
-
-
-def _walk(patterns, namespace=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _walk(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern):
-            yield f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>"
-
-
-def url_names():
-    """Every URL pattern of the site, by name (unnamed patterns are listed so they cannot hide)."""
-    return set(_walk(get_resolver().url_patterns))
 
 
 def entry_for(name):

@@ -22,8 +22,10 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 
+from tests.url_walk import url_names
+
 from . import matrix
-from .matrix import ANON, ROLES, rules_of, url_names
+from .matrix import ANON, ROLES, rules_of
 
 world = matrix.world
 

@@ -18,8 +18,10 @@ from django.contrib import admin
 from django.db import connection, transaction
 from django.urls import reverse
 
+from tests.url_walk import url_names
+
 from . import matrix
-from .matrix import ANON, MATRIX, ROLES, entry_for, rules_of, url_names
+from .matrix import ANON, MATRIX, ROLES, entry_for, rules_of
 
 # The shared fixtures: the demo world built once per module, a logged-in client per role.
 world = matrix.world
