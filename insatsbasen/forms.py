@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from intro_sodertorn import access
 from intro_sodertorn.forms import cap_text_fields
+from intro_sodertorn.widgets import FastSelect
 from natverk.models import Contact, Municipality, Organisation
 
 from .models import LANGUAGES, Category, Funding, Insats, Place, TargetGroup, ordered_languages
@@ -215,20 +216,29 @@ class InsatsFilter(django_filters.FilterSet):
     """The list's filters; every value lives in the query string so a search can be shared."""
 
     municipality = django_filters.ModelChoiceFilter(
-        label=_("Municipality"), queryset=Municipality.objects.order_by("name"), method="filter_municipality"
+        label=_("Municipality"),
+        queryset=Municipality.objects.order_by("name"),
+        method="filter_municipality",
+        widget=FastSelect,
     )
-    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all())
+    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all(), widget=FastSelect)
     target_group = django_filters.ModelChoiceFilter(
-        label=_("Target group"), queryset=TargetGroup.objects.all(), field_name="target_groups"
+        label=_("Target group"), queryset=TargetGroup.objects.all(), field_name="target_groups", widget=FastSelect
     )
-    language = django_filters.ChoiceFilter(label=_("Language"), choices=LANGUAGES, method="filter_language")
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=LANGUAGES, method="filter_language", widget=FastSelect
+    )
     provider = django_filters.ModelChoiceFilter(
         label=_("Provider"),
         # EXISTS probes the provider index once per organisation; a join with DISTINCT read every insats on every
-        # page view (a third of the list's time at 20,000 insatser, bench/list_throughput.py).
-        queryset=Organisation.objects.filter(Exists(Insats.objects.filter(provider=OuterRef("pk")))).order_by("name"),
+        # page view (a third of the list's time at 20,000 insatser, bench/list_throughput.py). Only the name is
+        # drawn: several hundred organisations are loaded for the options on every page view.
+        queryset=Organisation.objects.filter(Exists(Insats.objects.filter(provider=OuterRef("pk"))))
+        .only("pk", "name")
+        .order_by("name"),
+        widget=FastSelect,
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Insats.Status.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Insats.Status.choices, widget=FastSelect)
     open_from = django_filters.DateFilter(
         label=_("Open from"), method="filter_open", widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -27,3 +27,17 @@ def test_the_language_filter_finds_exactly_the_insatser_offered_in_that_language
     response = client_as("lasare").get("/insatser/", {"language": "ar"})
 
     assert [insats.pk for insats in response.context["page"]] == [arabic.pk]
+
+
+def test_the_list_page_draws_every_filter_choice_with_its_label_and_keeps_the_chosen_one_selected(
+    make_insats, client_as
+):
+    provider = Organisation.objects.create(name="Folkhögskolan i Söder")
+    make_insats("Svenska för föräldrar", provider=provider)
+
+    html = client_as("lasare").get("/insatser/", {"provider": provider.pk, "status": "published"}).content.decode()
+
+    assert '<label class="form-label" for="id_provider">' in html
+    assert f'<option value="{provider.pk}" selected>Folkhögskolan i Söder</option>' in html
+    assert '<select name="status" class="form-select" id="id_status">' in html
+    assert '<option value="published" selected>' in html
