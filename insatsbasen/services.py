@@ -310,6 +310,22 @@ def _short_hash(text):
 # --- Freshness scoreboard ---------------------------------------------------------------------
 
 
+def _freshness_counts(today):
+    """Per owning municipality: maintained insatser, how many are fresh (review date still ahead), how many are
+    marked unverified, and the oldest review date. One grouped query, shared by the scoreboard and the snapshot."""
+    return {
+        row["owner_municipality"]: row
+        for row in Insats.objects.active()
+        .values("owner_municipality")
+        .annotate(
+            total=Count("pk"),
+            fresh=Count("pk", filter=Q(review_due_on__gt=today)),
+            unverified=Count("pk", filter=Q(unverified_since__isnull=False)),
+            oldest=Min("review_due_on"),
+        )
+    }
+
+
 def freshness_scoreboard(today=None):
     """Per current member municipality: maintained insatser, share verified within interval, oldest,
     and whether the municipality has an insats administrator on the intro and on the SFI side."""
@@ -320,16 +336,7 @@ def freshness_scoreboard(today=None):
         "municipality_id", "side"
     ):
         sides.setdefault(municipality_id, set()).add(side)
-    counts = {
-        row["owner_municipality"]: row
-        for row in Insats.objects.active()
-        .values("owner_municipality")
-        .annotate(
-            total=Count("pk"),
-            fresh=Count("pk", filter=Q(review_due_on__gt=today)),
-            oldest=Min("review_due_on"),
-        )
-    }
+    counts = _freshness_counts(today)
     for municipality in Municipality.objects.members_on(today).order_by("name"):
         row = counts.get(municipality.pk, {"total": 0, "fresh": 0, "oldest": None})
         has = sides.get(municipality.pk, set())
@@ -359,16 +366,7 @@ def freshness_snapshot_take(today=None):
     "Fresh" is the scoreboard's rule: a maintained insats whose review date is still ahead.
     """
     today = today or timezone.localdate()
-    counts = {
-        row["owner_municipality"]: row
-        for row in Insats.objects.active()
-        .values("owner_municipality")
-        .annotate(
-            total=Count("pk"),
-            fresh=Count("pk", filter=Q(review_due_on__gt=today)),
-            unverified=Count("pk", filter=Q(unverified_since__isnull=False)),
-        )
-    }
+    counts = _freshness_counts(today)
     snapshots = []
     for municipality in Municipality.objects.members_on(today):
         row = counts.get(municipality.pk, {"total": 0, "fresh": 0, "unverified": 0})

@@ -397,6 +397,16 @@ def rules_of(name):
 # --- Walking the URL resolver ------------------------------------------------------------------
 
 
+# The walks run in five parts, one test each, so a failure names the part of the portal.
+PARTS = {
+    "core": lambda name: ":" not in name,
+    "insatsbasen": lambda name: name.startswith(("insatsbasen:", "katalog:")),
+    "statistik": lambda name: name.startswith("statistik:"),
+    "uppdrag": lambda name: name.startswith("uppdrag:"),
+    "natverk": lambda name: name.startswith("natverk:"),
+}
+
+
 def entry_for(name):
     """The matrix key that covers a URL name (Django admin's URLs share one rule)."""
     if name.startswith("admin:"):

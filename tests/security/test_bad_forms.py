@@ -25,7 +25,7 @@ from django.urls import Resolver404, resolve, reverse
 from tests.url_walk import url_names
 
 from . import matrix
-from .matrix import ANON, ROLES, rules_of
+from .matrix import ANON, PARTS, ROLES, rules_of
 
 world = matrix.world
 
@@ -184,15 +184,6 @@ def _discover(world, walk):
             bucket = post_fields if form["method"] == "post" else get_fields
             bucket.setdefault(action_name, set()).update(form["fields"])
     return post_fields, get_fields
-
-
-PARTS = {
-    "core": lambda name: ":" not in name,
-    "insatsbasen": lambda name: name.startswith(("insatsbasen:", "katalog:")),
-    "statistik": lambda name: name.startswith("statistik:"),
-    "uppdrag": lambda name: name.startswith("uppdrag:"),
-    "natverk": lambda name: name.startswith("natverk:"),
-}
 
 
 @pytest.mark.django_db

@@ -21,7 +21,7 @@ from django.urls import reverse
 from tests.url_walk import url_names
 
 from . import matrix
-from .matrix import ANON, MATRIX, ROLES, entry_for, rules_of
+from .matrix import ANON, MATRIX, PARTS, ROLES, entry_for, rules_of
 
 # The shared fixtures: the demo world built once per module, a logged-in client per role.
 world = matrix.world
@@ -167,15 +167,6 @@ def test_every_entry_states_a_status_for_every_role_and_method():
             for role in ROLES:
                 for method in ("GET", "POST"):
                     assert rule.status(method, role), (name, role, method)
-
-
-PARTS = {
-    "core": lambda name: ":" not in name,
-    "insatsbasen": lambda name: name.startswith(("insatsbasen:", "katalog:")),
-    "statistik": lambda name: name.startswith("statistik:"),
-    "uppdrag": lambda name: name.startswith("uppdrag:"),
-    "natverk": lambda name: name.startswith("natverk:"),
-}
 
 
 @pytest.mark.django_db
