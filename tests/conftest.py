@@ -13,6 +13,65 @@ from intro_sodertorn.cast import CAST, DEMO_PASSWORD
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+
+# --- The clock moved forward ---------------------------------------------------------------
+# A test that reads the real clock against a fixed calendar date passes until the calendar
+# reaches that date. ``--shift-days=N`` runs the whole session N days in the future (the clock
+# keeps ticking from there), so such a test fails now instead of on the day it meets the
+# calendar. .ci/run runs the suite once more with --shift-days=400. Browser tests are left out
+# of a shifted run: Chromium keeps the real clock.
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--shift-days",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run every test with the clock moved N days forward (browser tests are deselected)",
+    )
+
+
+def pytest_configure(config):
+    days = config.getoption("--shift-days", default=0)
+    if not days:
+        return
+    import datetime
+
+    import time_machine
+
+    target = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=days)
+    traveller = time_machine.travel(target, tick=True)
+    traveller.start()
+    config._shift_days_traveller = traveller
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_shift_days_traveller", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--shift-days", default=0):
+        return
+    kept, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker("browser") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def pytest_report_header(config):
+    days = config.getoption("--shift-days", default=0)
+    if days:
+        import datetime
+
+        return f"clock shifted {days} days forward: today is {datetime.date.today().isoformat()} for these tests"
+    return None
+
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

@@ -3,10 +3,26 @@
 import datetime
 
 import pytest
+import time_machine
 
 from uppdrag.models import ActionPoint, Assignment, Commitment, StrategicArea
 
 TODAY = datetime.date(2026, 11, 23)
+NOW = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
+
+
+@pytest.fixture(autouse=True)
+def _on_the_fixtures_day(request):
+    """The fixtures below are dated around TODAY, so every test of them runs on that day.
+
+    The clock ticks from 09:00; a test may still travel elsewhere with time_machine. Browser
+    tests keep the real clock (Chromium has its own) and date their data relative to today.
+    """
+    if request.node.get_closest_marker("browser"):
+        yield
+        return
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @pytest.fixture
