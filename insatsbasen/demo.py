@@ -206,7 +206,8 @@ def load(stdout=None):
         provider, provider_type = rng.choice(providers) if rng.random() < 0.4 else (None, "kommun")
         name, words["place"] = unique_name(base, words["place"], municipality, provider, taken)
         taken.add((municipality.pk, name))
-        start = datetime.date(2026, 1, 1) + datetime.timedelta(days=rng.randrange(0, 300))
+        # Start dates from about eight months ago to three months ahead, whatever day the demo is loaded.
+        start = timezone.localdate() - datetime.timedelta(days=240) + datetime.timedelta(days=rng.randrange(0, 330))
         # Some verified long ago (overdue), most recently; Huddinge gets a few overdue for the demo home page.
         days_ago = rng.choice([20, 45, 90, 120, 150, 170, 200, 230, 300])
         if municipality.name == "Huddinge" and index % 3 == 0:
