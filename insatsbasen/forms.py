@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -16,7 +17,7 @@ from intro_sodertorn.widgets import FastSelect
 from natverk.models import Contact, Municipality, Organisation
 
 from .models import LANGUAGES, Category, Funding, Insats, Place, TargetGroup, ordered_languages
-from .services import EDITABLE_FIELDS
+from .services import EDITABLE_FIELDS, gate_message
 
 
 def administered_municipalities(user):
@@ -117,12 +118,21 @@ class InsatsForm(forms.ModelForm):
                 "web_link",
             ),
             Fieldset(_("Internal"), "internal_notes", "review_interval_months", "reason"),
+            # Right above the places formset (form.html): either a place or this.
+            Fieldset(_("Where"), "is_remote"),
         )
         # The places formset sits between these fields and the buttons, inside the same <form> (form.html).
         self.helper.form_tag = False
 
     def clean_languages(self):
         return ordered_languages(self.cleaned_data["languages"])
+
+    def add_gate_errors(self, gaps):
+        """Show the publishing gate's refusal: one sentence naming everything missing, and a mark at each field."""
+        self.add_error(None, gate_message(gaps))
+        for _key, field_name, message in gaps:
+            if field_name in self.fields:
+                self.add_error(field_name, _("Needed to publish: %(what)s.") % {"what": message})
 
     def clean(self):
         cleaned = super().clean()
@@ -239,6 +249,12 @@ class InsatsFilter(django_filters.FilterSet):
         widget=FastSelect,
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Insats.Status.choices, widget=FastSelect)
+    review = django_filters.ChoiceFilter(
+        label=_("To keep correct"),
+        choices=[("due", _("Mine due for review")), ("incomplete", _("Mine published but incomplete"))],
+        method="filter_review",
+        widget=FastSelect,
+    )
     open_from = django_filters.DateFilter(
         label=_("Open from"), method="filter_open", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -250,14 +266,28 @@ class InsatsFilter(django_filters.FilterSet):
         model = Insats
         fields = []
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         for field in self.form.fields.values():
             css = "form-select" if hasattr(field.widget, "choices") else "form-control"
             field.widget.attrs.setdefault("class", css)
 
     def filter_municipality(self, queryset, name, value):
         return queryset.for_municipality(value)
+
+    def filter_review(self, queryset, name, value):
+        """The user's own lists: exactly what the home page counts (``answered_by``); the region sees every
+        municipality's."""
+        user = self.user
+        if user is None:
+            return queryset.none()
+        if access.is_system_admin(user) or access.is_strategist(user):
+            mine = Insats.objects.all()
+        else:
+            mine = Insats.objects.answered_by(user)
+        mine = mine.due_for_review(timezone.localdate()) if value == "due" else mine.failing_publish_gate()
+        return queryset.filter(pk__in=mine.values("pk"))
 
     def filter_language(self, queryset, name, value):
         return queryset.offering_language(value)

@@ -20,9 +20,11 @@ def panels(request):
         return []
     today = timezone.localdate()
     result = []
-    admin_ids = access.insats_admin_municipality_ids(user)
-    if admin_ids:
-        due = Insats.objects.filter(owner_municipality_id__in=admin_ids).due_for_review(today).order_by("review_due_on")
+    if access.insats_admin_municipality_ids(user):
+        # Exactly the lists "Show all" opens (?review=due, ?review=incomplete): the insatser this administrator
+        # answers for (their municipalities, their side where roles are split).
+        mine = Insats.objects.answered_by(user)
+        due = mine.due_for_review(today).order_by("review_due_on", "name")
         count = due.count()
         if count:
             result.append(
@@ -31,6 +33,19 @@ def panels(request):
                     "insatsbasen/home_panel.html",
                     {"due": list(due[:SHOWN]), "due_count": count},
                     order=10,
+                )
+            )
+        incomplete = mine.failing_publish_gate().select_related("contact", "provider").order_by("name")
+        incomplete_count = incomplete.count()
+        if incomplete_count:
+            shown = list(incomplete.prefetch_related("places")[:SHOWN])
+            rows = [(insats, insats.publish_gaps(len(insats.places.all()))) for insats in shown]
+            result.append(
+                Panel(
+                    _("Published but incomplete"),
+                    "insatsbasen/home_panel.html",
+                    {"incomplete": rows, "incomplete_count": incomplete_count},
+                    order=11,
                 )
             )
     if access.is_strategist(user):

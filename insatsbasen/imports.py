@@ -166,6 +166,9 @@ def validate_row(number, data, municipality, user):
                 )
     if str(data.get("owner_municipality")) != str(municipality.pk):
         errors.append(_("The owning municipality must be %(m)s.") % {"m": municipality})
+    if "is_remote" not in data:
+        # A layout without the column keeps what the insats has (an absent checkbox would mean "no").
+        data["is_remote"] = "on" if instance is not None and instance.is_remote else ""
     form = InsatsForm(data, instance=instance, user=user)
     if not form.is_valid():
         for field_name, field_errors in form.errors.items():
@@ -173,6 +176,11 @@ def validate_row(number, data, municipality, user):
                 continue  # already said in plain words above
             label = form.fields[field_name].label if field_name in form.fields else ""
             errors.extend(f"{label}: {error}" if label else error for error in field_errors)
+    elif form.instance.status == Insats.Status.PUBLISHED:
+        # The publishing gate, as on the form (places: those the insats already has).
+        gaps = form.instance.publish_gaps()
+        if gaps:
+            errors.append(services.gate_message(gaps))
     if errors:
         return RowResult(number, name, "error", errors, pk=instance.pk if instance else None)
     if instance is None:
@@ -221,10 +229,16 @@ def import_commit(stored, user):
         form = InsatsForm(row["data"], instance=instance, user=user)
         form.is_valid()
         reason = _("Excel import")
-        if instance is None:
-            services.insats_create(form, user, reason=reason)
-            created += 1
-        else:
-            services.insats_update(form, user, expected_version=instance.version, reason=reason)
-            updated += 1
+        try:
+            if instance is None:
+                services.insats_create(form, user, reason=reason)
+                created += 1
+            else:
+                services.insats_update(form, user, expected_version=instance.version, reason=reason)
+                updated += 1
+        except services.NotPublishable as refusal:
+            raise ImportRejected(
+                _("Row %(number)s: %(errors)s Nothing was imported.")
+                % {"number": row["number"], "errors": services.gate_message(refusal.gaps)}
+            ) from refusal
     return created, updated

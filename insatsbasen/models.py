@@ -6,10 +6,12 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from intro_sodertorn import access
+from intro_sodertorn.models import Role
 
 # ISO 639-1 codes (639-3 where no two-letter code exists) of the languages insatser are offered in,
 # with their Swedish names. A constant table: the list changes seldom and must not depend on data.
@@ -63,6 +65,16 @@ class Category(models.Model):
         _("review interval (months)"), default=6, help_text=_("How often insatser of this category must be verified.")
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    admin_side = models.CharField(
+        _("administered on the side"),
+        max_length=10,
+        choices=Role.Side.choices,
+        default=Role.Side.INTRO,
+        help_text=_(
+            "Where a municipality's insats administrators are split between the intro and the SFI side, "
+            "review reminders for insatser of this category go to this side."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -131,6 +143,38 @@ class InsatsQuerySet(models.QuerySet):
     def due_for_review(self, today):
         """Maintained insatser whose review date (last verification + interval) has come."""
         return self.active().filter(review_due_on__lte=today)
+
+    def answered_by(self, user):
+        """The insatser whose reviews this administrator answers for: of the municipalities they administer, those
+        of their side (by the category's ``admin_side``), and every insats of a side that has no administrator."""
+        roles = [role for role in access.roles_of(user) if role.kind == Role.Kind.INSATS_ADMIN]
+        if not roles:
+            return self.none()
+        municipality_ids = {role.municipality_id for role in roles}
+        staffed = set(
+            Role.objects.filter(
+                kind=Role.Kind.INSATS_ADMIN, municipality_id__in=municipality_ids, user__is_active=True
+            ).values_list("municipality_id", "side")
+        )
+        condition = Q(pk__in=[])
+        for municipality_id in municipality_ids:
+            own_sides = {role.side for role in roles if role.municipality_id == municipality_id}
+            for side in Role.Side.values:
+                if side in own_sides or (municipality_id, side) not in staffed:
+                    condition |= Q(owner_municipality_id=municipality_id, category__admin_side=side)
+        return self.filter(condition)
+
+    def failing_publish_gate(self):
+        """Published insatser a newcomer could not act on: the SQL form of ``publish_gaps`` (same rules)."""
+        return self.published().exclude(publish_gate_q())
+
+    def in_public_catalogue(self, today):
+        """What /katalog/ shows: published insatser; those overdue for review beyond the escalation limit are left
+        out when the region chose ``INSATSBASEN_OVERDUE_PUBLIC=hide`` (else they are shown with a mark)."""
+        qs = self.published()
+        if settings.INSATSBASEN_OVERDUE_PUBLIC == "hide":
+            qs = qs.exclude(review_due_on__lte=today - UNVERIFIED_AFTER)
+        return qs
 
     def open_during(self, start, end):
         """Insatser running at some point in [start, end] (open ends count as open)."""
@@ -230,6 +274,11 @@ class Insats(models.Model):
     function_email = models.EmailField(_("function e-mail address"), blank=True)
     function_phone = models.CharField(_("function phone"), max_length=40, blank=True)
     how_to_apply = models.TextField(_("how to apply"), blank=True)
+    is_remote = models.BooleanField(
+        _("remote or at home"),
+        default=False,
+        help_text=_("Taken part in at a distance or at home: no place needs to be given."),
+    )
     web_link = models.URLField(_("web link"), blank=True)
     internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Never shown in the catalogue."))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -255,7 +304,14 @@ class Insats(models.Model):
         _("review notices sent for"), null=True, blank=True, editable=False, help_text=_("The review date they named.")
     )
     review_notices = models.PositiveSmallIntegerField(
-        _("review notices sent"), default=0, editable=False, help_text=_("1: digest, 2: reminder.")
+        _("review notices sent"), default=0, editable=False, help_text=_("1: digest, 2: reminder, 3: escalated.")
+    )
+    review_notified_on = models.DateField(
+        _("owner last told on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The day the last review notice was sent; the next one follows two weeks after it."),
     )
     unverified_since = models.DateField(
         _("marked unverified"), null=True, blank=True, help_text=_("Set when a review is more than four weeks late.")
@@ -324,6 +380,30 @@ class Insats(models.Model):
 
     def is_due_for_review(self, today):
         return self.review_due_on is not None and self.review_due_on <= today
+
+    def is_overdue_beyond_escalation(self, today):
+        """Past its review date by more than the escalation limit: the public catalogue marks or hides it."""
+        return self.review_due_on is not None and self.review_due_on <= today - UNVERIFIED_AFTER
+
+    @property
+    def public_overdue(self):
+        """Overdue beyond the escalation limit today (the public catalogue marks it)."""
+        return self.is_overdue_beyond_escalation(timezone.localdate())
+
+    @property
+    def last_confirmed_on(self):
+        """When a person last confirmed the entry (verified it, else created it)."""
+        moment = self.last_verified_at or self.created_at
+        return moment.date() if moment else None
+
+    @property
+    def admin_side(self):
+        """The administrators' side that answers for this insats where a municipality splits its roles."""
+        return self.category.admin_side
+
+    def publish_gaps(self, place_count=None):
+        """What a newcomer would miss to act on the insats (empty when it may be published): see ``publish_gaps``."""
+        return publish_gaps(self, place_count)
 
     def language_names(self):
         return [str(LANGUAGE_NAMES.get(code, code)) for code in self.languages]
@@ -449,6 +529,68 @@ class FreshnessSnapshot(models.Model):
     def share(self):
         """Per cent verified within the interval, or None when nothing is maintained."""
         return round(100 * self.fresh / self.maintained) if self.maintained else None
+
+
+# The escalation limit: a review this late is escalated to the strategist, marked unverified, and marked (or
+# hidden) in the public catalogue.
+UNVERIFIED_AFTER = datetime.timedelta(weeks=4)
+
+
+# --- The publishing gate ------------------------------------------------------------------------
+# What a newcomer needs to act on an insats. ``publish_gaps`` is the definition: the form, the import, Django admin
+# and the status actions all ask it before anything is written. ``publish_gate_q`` says the same in SQL for lists of
+# existing entries (home panel, scoreboard); tests/insatsbasen/test_publish_gate.py holds the two to the same cases.
+PUBLISH_GAPS = {
+    "reach": (
+        "function_email",
+        _(
+            "a way to reach someone: a function e-mail address or phone, a public contact person with e-mail or phone, "
+            "or a provider with a website"
+        ),
+    ),
+    "where": ("is_remote", _("where it takes place: at least one place, or “remote or at home”")),
+    "languages": ("languages", _("at least one language of instruction")),
+    "how_to_apply": ("how_to_apply", _("how to apply")),
+    "intake_dates": ("intake_dates", _("the intake dates (the intake is “Fixed dates”)")),
+}
+
+
+def publish_gaps(insats, place_count=None):
+    """The gate: ``(key, field name, message)`` for each thing missing before the insats may be published.
+
+    Reads the insats's own values (a form's unsaved instance works); ``place_count`` is the number of places it
+    will have (counted from the database when not given).
+    """
+    if place_count is None:
+        place_count = insats.places.count() if insats.pk else 0
+    contact, provider = insats.contact, insats.provider
+    # Exact emptiness, as the SQL form compares (forms strip whitespace before anything is stored).
+    reachable = bool(
+        insats.function_email
+        or insats.function_phone
+        or (contact is not None and insats.contact_is_public and (contact.email or contact.phone))
+        or (provider is not None and provider.website)
+    )
+    missing = {
+        "reach": not reachable,
+        "where": not (insats.is_remote or place_count),
+        "languages": not insats.languages,
+        "how_to_apply": not insats.how_to_apply,
+        "intake_dates": insats.intake == Insats.Intake.FIXED and not insats.intake_dates,
+    }
+    return [(key, *PUBLISH_GAPS[key]) for key, gap in missing.items() if gap]
+
+
+def publish_gate_q():
+    """``publish_gaps`` as a condition: the insatser that pass the gate."""
+    # The related rows are tested for existence first: a negated lookup across a missing (NULL) relation is true.
+    public_contact = Q(contact_is_public=True, contact__isnull=False) & (~Q(contact__email="") | ~Q(contact__phone=""))
+    provider_site = Q(provider__isnull=False) & ~Q(provider__website="")
+    reach = ~Q(function_email="") | ~Q(function_phone="") | public_contact | provider_site
+    where = Q(is_remote=True) | models.Exists(Place.objects.filter(insats=models.OuterRef("pk")))
+    return (
+        reach & where & ~Q(languages=[]) & ~Q(how_to_apply="") & (~Q(intake=Insats.Intake.FIXED) | ~Q(intake_dates=""))
+    )
 
 
 def monday_of(day: datetime.date) -> datetime.date:

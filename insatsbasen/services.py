@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, F, Min, Q, Sum
@@ -15,7 +16,16 @@ from intro_sodertorn.reminders import send_reminder_once
 from natverk.models import Municipality
 
 from . import search
-from .models import FreshnessSnapshot, Insats, InsatsChange, SearchLog, SearchWeek, monday_of
+from .models import (
+    UNVERIFIED_AFTER,
+    FreshnessSnapshot,
+    Insats,
+    InsatsChange,
+    SearchLog,
+    SearchWeek,
+    monday_of,
+    publish_gaps,
+)
 
 # The fields of the edit form, in form order.
 EDITABLE_FIELDS = [
@@ -47,6 +57,7 @@ EDITABLE_FIELDS = [
     "function_phone",
     "how_to_apply",
     "web_link",
+    "is_remote",
     "internal_notes",
     "status",
     "review_interval_months",
@@ -55,12 +66,46 @@ EDITABLE_FIELDS = [
 # form, recorded as one readable list).
 TRACKED_FIELDS = [*EDITABLE_FIELDS, "places"]
 
+# Review notices: a digest when the review is due, a reminder two weeks after the owner was told, and two weeks
+# after the reminder the insats is escalated to the strategist (UNVERIFIED_AFTER, in models, marks it unverified).
 FIRST_REMINDER_AFTER = datetime.timedelta(weeks=2)
-UNVERIFIED_AFTER = datetime.timedelta(weeks=4)
+ESCALATE_AFTER = datetime.timedelta(weeks=2)
+DIGEST, REMINDER, ESCALATED = 1, 2, 3
 
 
 class ConflictError(Exception):
     """Someone else saved the insats after the form was opened."""
+
+
+class NotPublishable(Exception):
+    """The insats is to be published but lacks what a newcomer needs (``gaps``: ``publish_gaps``'s list)."""
+
+    def __init__(self, gaps):
+        super().__init__(", ".join(str(message) for _key, _field, message in gaps))
+        self.gaps = gaps
+
+
+def gate_message(gaps):
+    """The gate's refusal in one sentence, naming every missing part."""
+    return _("It cannot be published yet. Missing: %(missing)s. Add it, or save the insats as a draft.") % {
+        "missing": "; ".join(str(message) for _key, _field, message in gaps)
+    }
+
+
+def place_count(places, insats):
+    """How many places the insats will have once the places formset (validated) is saved."""
+    if places is None:
+        return insats.places.count() if insats.pk else 0
+    return sum(1 for form in places.forms if getattr(form, "cleaned_data", None) and not form.cleaned_data["DELETE"])
+
+
+def insats_check_publishable(insats, places=None):
+    """The publishing gate before any write: raise NotPublishable when a published insats lacks what it needs."""
+    if insats.status != Insats.Status.PUBLISHED:
+        return
+    gaps = publish_gaps(insats, place_count(places, insats))
+    if gaps:
+        raise NotPublishable(gaps)
 
 
 def display_value(insats, field_name):
@@ -115,6 +160,11 @@ def _save_places(places, insats):
 
 @transaction.atomic
 def insats_create(form, user, reason="", places=None):
+    """Create the insats of a validated form (and its places formset), with its first history row.
+
+    Raises NotPublishable, before anything is written, when it is to be published but fails the gate.
+    """
+    insats_check_publishable(form.instance, places)
     insats = form.save(commit=False)
     insats.updated_by = user
     insats.save()
@@ -130,9 +180,11 @@ def insats_update(form, user, expected_version, reason="", places=None):
     """Save the form (and its places formset) if nobody saved since ``expected_version``; record each
     changed field, the places as one.
 
-    The version is bumped with a conditional UPDATE, so two simultaneous saves cannot both win.
+    The version is bumped with a conditional UPDATE, so two simultaneous saves cannot both win. Raises
+    NotPublishable, before anything is written, when the insats is (or stays) published but fails the gate.
     """
     insats = form.instance
+    insats_check_publishable(insats, places)
     before = snapshot(Insats.objects.get(pk=insats.pk))
     bumped = Insats.objects.filter(pk=insats.pk, version=expected_version).update(version=F("version") + 1)
     if not bumped:
@@ -155,9 +207,44 @@ def insats_update(form, user, expected_version, reason="", places=None):
     return insats
 
 
+def insats_save(form, user, expected_version=None, reason="", places=None):
+    """Create or update from a validated form: the one door for a form-shaped write (portal, import, admin)."""
+    if form.instance.pk is None or form.instance._state.adding:
+        return insats_create(form, user, reason=reason, places=places)
+    version = form.instance.version if expected_version is None else expected_version
+    return insats_update(form, user, expected_version=version, reason=reason, places=places)
+
+
+@transaction.atomic
+def category_save(category, user):
+    """Save a category and refresh what its insatser derive from it: the review date (its interval) and the
+    search text (its name)."""
+    category.save()
+    for insats in (
+        Insats.objects.filter(category=category).select_related("category", "provider", "owner_municipality")
+    ).prefetch_related("target_groups"):
+        insats_refresh_derived(insats)
+    return category
+
+
+@transaction.atomic
+def target_group_save(group, user):
+    """Save a target group and refresh the search text of its insatser (it holds the group's name)."""
+    group.save()
+    for insats in (
+        Insats.objects.filter(target_groups=group).select_related("category", "provider", "owner_municipality")
+    ).prefetch_related("target_groups"):
+        insats_refresh_derived(insats)
+    return group
+
+
 @transaction.atomic
 def insats_set_status(insats, status, user, reason=""):
-    """Pause, publish, end or archive (never delete) an insats, with history."""
+    """Pause, publish, end or archive (never delete) an insats, with history. Publishing passes the gate."""
+    if status == Insats.Status.PUBLISHED:
+        gaps = publish_gaps(insats)
+        if gaps:
+            raise NotPublishable(gaps)
     old = insats.get_status_display()
     insats.status = status
     insats.version = F("version") + 1
@@ -233,72 +320,161 @@ def strategists():
     return User.objects.filter(is_active=True, roles__kind=Role.Kind.STRATEGIST).distinct()
 
 
-def _digest_body(municipality, insatser, intro):
-    lines = [intro, ""]
-    for insats in insatser:
-        lines.append(
-            _("- %(name)s (due %(due)s): %(url)s")
-            % {"name": insats.name, "due": insats.review_due_on, "url": reverse("insatsbasen:detail", args=[insats.pk])}
-        )
-    lines += ["", _("Open each insats and press “Still correct”, or change what is wrong.")]
+def review_addresses(municipality_ids):
+    """``{municipality id: {side: {e-mail, ...}}}`` of the active insats administrators."""
+    result = {}
+    rows = Role.objects.filter(
+        kind=Role.Kind.INSATS_ADMIN, municipality_id__in=municipality_ids, user__is_active=True
+    ).values_list("municipality_id", "side", "user__email")
+    for municipality_id, side, email in rows:
+        result.setdefault(municipality_id, {}).setdefault(side, set()).add(email)
+    return result
+
+
+def review_recipients(addresses_by_side, side):
+    """Who is told about an insats of ``side``: that side's administrators where the municipality has any (roles
+    split SFI/intro), else every administrator of the municipality. The same rule as ``answered_by``."""
+    addresses = addresses_by_side.get(side) or set().union(*addresses_by_side.values())
+    return sorted(address for address in addresses if address)
+
+
+def _link(path):
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _insats_lines(insatser, today):
+    return [
+        _("- %(name)s (review due %(due)s, %(days)s days ago): %(url)s")
+        % {
+            "name": insats.name,
+            "due": insats.review_due_on,
+            "days": (today - insats.review_due_on).days,
+            "url": _link(reverse("insatsbasen:detail", args=[insats.pk])),
+        }
+        for insats in insatser
+    ]
+
+
+def _owner_body(intro, insatser, today):
+    lines = [intro, "", *_insats_lines(insatser, today), ""]
+    lines.append(_("Open each insats and press “Still correct”, or change what is wrong."))
+    lines.append(_("Your whole list: %(url)s") % {"url": _link(reverse("insatsbasen:index") + "?review=due")})
     return "\n".join(lines)
 
 
-def review_reminders_send(today=None):
-    """One digest per municipality of its insatser due for review; a reminder after 2 weeks; after
-    4 weeks the insats is marked unverified and the strategist is told.
+def _mark_notified(insatser, stage, today):
+    Insats.objects.filter(pk__in=[insats.pk for insats in insatser]).update(
+        review_notice_for=F("review_due_on"), review_notices=stage, review_notified_on=today
+    )
 
-    Each insats remembers which notices were sent for its current review date, so an insats is in
-    one digest and one reminder only; the keys name the municipality and exactly the insatser and
-    review dates in the mail, so a job that runs twice (or twice at once) sends one e-mail.
+
+def _items_key(insatser):
+    return _short_hash(",".join(f"{insats.pk}@{insats.review_due_on:%Y%m%d}" for insats in insatser))
+
+
+def review_next_stage(insats, has_recipients, today):
+    """The notice an insats due for review gets today, or None.
+
+    A digest first; a reminder two weeks after the owner was told (not two weeks after the due date: a digest sent
+    late is not followed by a reminder the next day); escalation to the strategist two weeks after the reminder, or
+    at once when nobody in the owner municipality can be told.
+    """
+    stage = insats.notices_sent()
+    if stage >= ESCALATED:
+        return None
+    if not has_recipients:
+        return ESCALATED
+    # Notices sent before review_notified_on existed were sent on the due date.
+    told_on = insats.review_notified_on or insats.review_due_on
+    if stage == 0:
+        return DIGEST
+    if stage == DIGEST and today - told_on >= FIRST_REMINDER_AFTER:
+        return REMINDER
+    if stage == REMINDER and today - told_on >= ESCALATE_AFTER:
+        return ESCALATED
+    return None
+
+
+def review_reminders_send(today=None):
+    """Tell the owners about insatser due for review, then send the strategist ONE escalation digest.
+
+    Owners: the administrators of the owner municipality on the side of the insats's category (where roles are
+    split), one e-mail per municipality and recipients for each stage (digest, reminder). The strategist: the
+    insatser whose owners were told twice without a reaction, and those of municipalities that have nobody to tell.
+    Each insats remembers the stage it reached for its review date, and every e-mail goes through the reminder log
+    under a key naming exactly its insatser, so running twice (or twice at once) sends nothing new. After
+    UNVERIFIED_AFTER past the review date the insats is marked unverified.
     """
     today = today or timezone.localdate()
     sent = 0
-    due = Insats.objects.due_for_review(today).select_related("owner_municipality").order_by("review_due_on", "name")
-    by_municipality = {}
+    due = list(
+        Insats.objects.due_for_review(today)
+        .select_related("owner_municipality", "category")
+        .order_by("owner_municipality__name", "review_due_on", "name")
+    )
+    addresses = review_addresses({insats.owner_municipality_id for insats in due})
+    owner_groups, escalated, unadministered = {}, [], {}
     for insats in due:
-        by_municipality.setdefault(insats.owner_municipality, []).append(insats)
-    newly_unverified = []
-    for municipality, insatser in by_municipality.items():
-        recipients = [user.email for user in insats_admins(municipality.pk)]
-        digest = [i for i in insatser if i.notices_sent() < 1]
-        # The reminder follows a digest that was sent in an earlier run, never in the same one.
-        reminder = [i for i in insatser if i.notices_sent() == 1 and today - i.review_due_on >= FIRST_REMINDER_AFTER]
-        stages = (
-            (1, "digest", digest, _("These insatser of %(m)s are due for review:")),
-            (
-                2,
-                "reminder",
-                reminder,
-                _("Reminder: these insatser of %(m)s are more than two weeks past their review:"),
-            ),
-        )
-        for stage, name, group, intro in stages:
-            if not group:
-                continue
-            key_items = ",".join(f"{i.pk}@{i.review_due_on:%Y%m%d}" for i in group)
-            key = f"insatsbasen:review:{name}:{municipality.pk}:{_short_hash(key_items)}"
-            subject = _("Insatsbasen: %(count)s insatser of %(m)s to review") % {"count": len(group), "m": municipality}
-            body = _digest_body(municipality, group, intro % {"m": municipality})
-            if send_reminder_once(key, f"insatsbasen.review.{name}", recipients, subject, body):
+        recipients = review_recipients(addresses.get(insats.owner_municipality_id, {}), insats.admin_side)
+        stage = review_next_stage(insats, bool(recipients), today)
+        if stage == ESCALATED and not recipients:
+            unadministered.setdefault(insats.owner_municipality, []).append(insats)
+        elif stage == ESCALATED:
+            escalated.append(insats)
+        elif stage:
+            owner_groups.setdefault((insats.owner_municipality, stage, tuple(recipients)), []).append(insats)
+    for (municipality, stage, recipients), insatser in owner_groups.items():
+        name = "digest" if stage == DIGEST else "reminder"
+        intro = (
+            _("These insatser of %(m)s are due for review:")
+            if stage == DIGEST
+            else _("Reminder: you were told two weeks ago that these insatser of %(m)s are due for review:")
+        ) % {"m": municipality}
+        subject = _("Insatsbasen: %(count)s insatser of %(m)s to review") % {"count": len(insatser), "m": municipality}
+        key = f"insatsbasen:review:{name}:{municipality.pk}:{_short_hash(','.join(recipients))}:{_items_key(insatser)}"
+        with transaction.atomic():
+            if send_reminder_once(
+                key, f"insatsbasen.review.{name}", recipients, subject, _owner_body(intro, insatser, today)
+            ):
                 sent += 1
-            for insats in group:
-                insats.review_notice_for, insats.review_notices = insats.review_due_on, stage
-                Insats.objects.filter(pk=insats.pk).update(review_notice_for=insats.review_due_on, review_notices=stage)
-        for insats in insatser:
-            if today - insats.review_due_on >= UNVERIFIED_AFTER and insats.unverified_since is None:
-                Insats.objects.filter(pk=insats.pk).update(unverified_since=today)
-                newly_unverified.append(insats)
-    for insats in newly_unverified:
-        key = f"insatsbasen:review:unverified:{insats.pk}:{insats.review_due_on:%Y%m%d}"
-        subject = _("Insatsbasen: “%(name)s” is marked unverified") % {"name": insats.name}
-        body = _(
-            "The insats “%(name)s” of %(m)s has not been verified for four weeks after its review date "
-            "(%(due)s) and is now marked unverified in search results."
-        ) % {"name": insats.name, "m": insats.owner_municipality, "due": insats.review_due_on}
-        if send_reminder_once(key, "insatsbasen.review.unverified", [u.email for u in strategists()], subject, body):
-            sent += 1
+            _mark_notified(insatser, stage, today)
+    if escalated or unadministered:
+        sent += _escalation_digest_send(escalated, unadministered, today)
+    late = [i for i in due if today - i.review_due_on >= UNVERIFIED_AFTER and i.unverified_since is None]
+    Insats.objects.filter(pk__in=[insats.pk for insats in late]).update(unverified_since=today)
     return sent
+
+
+def _escalation_digest_send(escalated, unadministered, today):
+    """One e-mail to the strategists with every insats escalated in this run; marked only once it is sent (with no
+    strategist to tell, the next run tries again)."""
+    lines = []
+    if escalated:
+        lines += [_("The owners were told twice and have not confirmed these insatser:"), ""]
+        by_municipality = {}
+        for insats in escalated:
+            by_municipality.setdefault(insats.owner_municipality, []).append(insats)
+        for municipality, insatser in by_municipality.items():
+            lines += [f"{municipality} ({len(insatser)}):", *_insats_lines(insatser, today), ""]
+    if unadministered:
+        lines += [_("Municipalities without insats administrators: nobody there could be told."), ""]
+        for municipality, insatser in unadministered.items():
+            lines += [f"{municipality} ({len(insatser)}):", *_insats_lines(insatser, today), ""]
+    lines.append(_("The freshness scoreboard: %(url)s") % {"url": _link(reverse("insatsbasen:scoreboard"))})
+    everything = escalated + [insats for insatser in unadministered.values() for insats in insatser]
+    count = len(everything)
+    subject = _("Insatsbasen: %(count)s overdue reviews in %(n)s municipalities") % {
+        "count": count,
+        "n": len({insats.owner_municipality_id for insats in everything}),
+    }
+    key = f"insatsbasen:review:escalation:{_items_key(sorted(everything, key=lambda insats: insats.pk))}"
+    with transaction.atomic():
+        sent = send_reminder_once(
+            key, "insatsbasen.review.escalation", [u.email for u in strategists()], subject, "\n".join(lines)
+        )
+        if sent:
+            _mark_notified(everything, ESCALATED, today)
+    return 1 if sent else 0
 
 
 def _short_hash(text):
@@ -337,6 +513,12 @@ def freshness_scoreboard(today=None):
     ):
         sides.setdefault(municipality_id, set()).add(side)
     counts = _freshness_counts(today)
+    incomplete = dict(
+        Insats.objects.failing_publish_gate()
+        .values("owner_municipality")
+        .annotate(n=Count("pk"))
+        .values_list("owner_municipality", "n")
+    )
     for municipality in Municipality.objects.members_on(today).order_by("name"):
         row = counts.get(municipality.pk, {"total": 0, "fresh": 0, "oldest": None})
         has = sides.get(municipality.pk, set())
@@ -353,6 +535,7 @@ def freshness_scoreboard(today=None):
                 "fresh": row["fresh"],
                 "share": share,
                 "oldest": oldest,
+                "incomplete": incomplete.get(municipality.pk, 0),
                 "has_intro_admin": Role.Side.INTRO in has,
                 "has_sfi_admin": Role.Side.SFI in has,
             }

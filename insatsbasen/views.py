@@ -41,7 +41,7 @@ def filtered_insatser(user, params):
     if not params.get("status"):
         # Without an explicit status, ended and archived entries stay out of the way.
         queryset = queryset.exclude(status__in=[Insats.Status.ARCHIVED, Insats.Status.ENDED])
-    filterset = InsatsFilter(params, queryset=queryset)
+    filterset = InsatsFilter(params, queryset=queryset, user=user)
     queryset = filterset.qs
     query = (params.get("q") or "").strip()[:200]
     if query:
@@ -109,9 +109,13 @@ def create(request):
     places = place_formset(request.POST or None, None)
     # Both are validated, so every error shows at once.
     if request.method == "POST" and all([form.is_valid(), places.is_valid()]):
-        insats = services.insats_create(form, request.user, reason=form.cleaned_data["reason"], places=places)
-        messages.success(request, _("The insats was created."))
-        return redirect("insatsbasen:detail", pk=insats.pk)
+        try:
+            insats = services.insats_create(form, request.user, reason=form.cleaned_data["reason"], places=places)
+        except services.NotPublishable as refusal:
+            form.add_gate_errors(refusal.gaps)
+        else:
+            messages.success(request, _("The insats was created."))
+            return redirect("insatsbasen:detail", pk=insats.pk)
     context = {"form": form, "places": places, "cancel_url": reverse("insatsbasen:index"), "insats": None}
     return render(request, "insatsbasen/form.html", context)
 
@@ -131,6 +135,9 @@ def edit(request, pk):
                 reason=form.cleaned_data["reason"],
                 places=places,
             )
+        except services.NotPublishable as refusal:
+            # Nothing was written: the entry stays as it was (a draft stays a draft).
+            form.add_gate_errors(refusal.gaps)
         except services.ConflictError:
             # Input is kept in the form; nothing was written.
             conflict = True
@@ -176,8 +183,12 @@ def change_status(request, pk, action):
     if action not in STATUS_ACTIONS:
         raise Http404
     status, message = STATUS_ACTIONS[action]
-    services.insats_set_status(insats, status, request.user, reason=request.POST.get("reason", "")[:300])
-    messages.success(request, message)
+    try:
+        services.insats_set_status(insats, status, request.user, reason=request.POST.get("reason", "")[:300])
+    except services.NotPublishable as refusal:
+        messages.error(request, services.gate_message(refusal.gaps))
+    else:
+        messages.success(request, message)
     return redirect("insatsbasen:detail", pk=pk)
 
 
@@ -236,7 +247,7 @@ def export_list(request):
 
 
 EXPORT_PARAMS = {"q", "municipality", "category", "target_group", "language", "provider", "status"}
-EXPORT_PARAMS |= {"open_from", "open_to", "sort"}
+EXPORT_PARAMS |= {"open_from", "open_to", "sort", "review"}
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 
 from . import search
 from .models import LANGUAGE_NAMES as _LANGUAGE_NAMES
@@ -15,8 +16,9 @@ HSDS_PAGE_SIZE = 100
 
 
 def public_insatser():
+    # Published; overdue beyond the escalation limit left out when the region chose to hide them (a setting).
     return (
-        Insats.objects.published()
+        Insats.objects.in_public_catalogue(timezone.localdate())
         .select_related("category", "owner_municipality", "provider")
         .prefetch_related("target_groups", "places", "participating_municipalities")
     )

@@ -207,6 +207,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "statistik.tasks.send_report_reminders",
         "schedule": crontab(hour=6, minute=45),
     },
+    # KIS: e-mail about a period opened or a report submitted, returned or approved is sent when it
+    # happens; this sends what that missed because the queue was down (the reminder log keeps it to once).
+    "statistik-missed-notifications": {
+        "task": "statistik.tasks.send_missed_notifications",
+        "schedule": crontab(minute="*/15"),
+    },
     # Uppdrag: owners before due date and when overdue; watch items at their expected month.
     "uppdrag-action-point-reminders": {
         "task": "uppdrag.tasks.send_action_point_reminders",
@@ -236,6 +242,11 @@ CELERY_BEAT_SCHEDULE = {
 EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "14"))
 # An export whose worker died is run again, at most this many times in all, then it fails.
 EXPORT_MAX_ATTEMPTS = int(os.environ.get("EXPORT_MAX_ATTEMPTS", "3"))
+# The public catalogue and an insats whose review is overdue beyond the escalation limit (four weeks): "mark" shows
+# it with "Uppgifterna har inte bekräftats sedan …", "hide" leaves it out until someone confirms it.
+INSATSBASEN_OVERDUE_PUBLIC = os.environ.get("INSATSBASEN_OVERDUE_PUBLIC", "mark").strip().lower()
+if INSATSBASEN_OVERDUE_PUBLIC not in ("mark", "hide"):
+    raise ImproperlyConfigured("INSATSBASEN_OVERDUE_PUBLIC must be 'mark' or 'hide'.")
 
 # Security: strict in production, relaxed only where DEBUG allows plain http on localhost.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -25,6 +25,11 @@ def make_insats(db, municipalities):
         category = fields.pop("category", None) or Category.objects.get(slug="sfi")
         groups = fields.pop("target_groups", [])
         verified_days_ago = fields.pop("verified_days_ago", 10)
+        # What the publishing gate asks for and the search text does not hold (so search tests are unaffected);
+        # a published insats also needs a language: tests that edit one give it.
+        fields.setdefault("how_to_apply", "Anmäl dig till kommunens vägledningscentrum.")
+        fields.setdefault("function_email", "insatser@exempel.se")
+        fields.setdefault("is_remote", True)
         insats = Insats.objects.create(
             name=name,
             short_description=fields.pop("short_description", f"Kort om {name}"),

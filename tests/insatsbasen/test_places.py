@@ -15,7 +15,7 @@ def place_rows(*rows, initial=0):
 
 
 def test_an_admin_changes_one_place_and_removes_another_with_history(client_as, make_insats, municipalities):
-    insats = make_insats("Språkcafé")
+    insats = make_insats("Språkcafé", languages=["sv"])
     kept = Place.objects.create(insats=insats, street_address="Storgatan 1", city="Huddinge")
     removed = Place.objects.create(insats=insats, street_address="Kyrkvägen 2", city="Skogås")
     data = form_data(
@@ -41,7 +41,7 @@ def test_an_admin_changes_one_place_and_removes_another_with_history(client_as, 
 
 
 def test_a_bad_place_saves_nothing_and_is_linked_from_the_error_summary(client_as, make_insats):
-    insats = make_insats("Språkcafé")
+    insats = make_insats("Språkcafé", languages=["sv"])
     data = form_data(insats, name="Språkcafé Tumba", **place_rows({"street_address": "Torget 3", "postal_code": "1"}))
     response = client_as("admin-huddinge").post(f"/insatser/{insats.pk}/andra/", data)
     assert response.status_code == 200
@@ -69,7 +69,7 @@ def test_there_is_a_limit_on_the_number_of_places(client_as, make_insats):
 
 
 def test_places_are_not_saved_when_someone_else_saved_first(client_as, make_insats):
-    insats = make_insats("Språkcafé")
+    insats = make_insats("Språkcafé", languages=["sv"])
     opened = form_data(insats)
     client_as("strateg").post(f"/insatser/{insats.pk}/andra/", form_data(insats, name="Språkcafé Alby"))
     response = client_as("admin-huddinge").post(

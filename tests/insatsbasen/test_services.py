@@ -97,7 +97,13 @@ def test_export_imports_back_unchanged(cast, make_insats, municipalities, taxono
         age_min=16,
         age_max=19,
     )
-    make_insats("Kurs B", start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2026, 6, 30), capacity=12)
+    make_insats(
+        "Kurs B",
+        languages=["sv"],
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 6, 30),
+        capacity=12,
+    )
     data = export_bytes(cast["admin-huddinge"], {"municipality": str(municipalities["Huddinge"].pk)})
     result = imports.import_check(upload(data), municipalities["Huddinge"], cast["admin-huddinge"])
     assert not result.file_error and not result.errors
@@ -107,7 +113,7 @@ def test_export_imports_back_unchanged(cast, make_insats, municipalities, taxono
 def test_import_dry_run_shows_row_errors_and_commit_is_all_or_nothing(cast, make_insats, municipalities, client_as):
     from openpyxl import load_workbook
 
-    make_insats("Kurs A")
+    make_insats("Kurs A", languages=["sv"])
     data = export_bytes(cast["admin-huddinge"])
     workbook = load_workbook(io.BytesIO(data))
     sheet = workbook.active
@@ -139,7 +145,7 @@ def test_import_dry_run_shows_row_errors_and_commit_is_all_or_nothing(cast, make
 def test_a_good_import_creates_and_updates(cast, make_insats, municipalities, client_as):
     from openpyxl import load_workbook
 
-    make_insats("Kurs A")
+    make_insats("Kurs A", languages=["sv"])
     workbook = load_workbook(io.BytesIO(export_bytes(cast["admin-huddinge"])))
     sheet = workbook.active
     header_row = next(i for i, row in enumerate(sheet.iter_rows(values_only=True), start=1) if row[0] == "Id")

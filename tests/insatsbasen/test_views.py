@@ -12,6 +12,11 @@ def form_data(insats, **changes):
         "intake": insats.intake,
         "status": insats.status,
         "version": insats.version,
+        # As the browser posts them: what the publishing gate reads.
+        "languages": insats.languages,
+        "how_to_apply": insats.how_to_apply,
+        "function_email": insats.function_email,
+        "is_remote": "on" if insats.is_remote else "",
         # The places formset: no rows means the places are left as they are.
         "places-TOTAL_FORMS": 0,
         "places-INITIAL_FORMS": 0,
@@ -63,7 +68,7 @@ def test_the_other_municipality_is_refused(client_as, make_insats):
 
 
 def test_an_admin_edits_their_own_insats_and_the_history_records_it(client_as, make_insats):
-    insats = make_insats("Samhällsorientering på dari")
+    insats = make_insats("Samhällsorientering på dari", languages=["prs"])
     client = client_as("admin-huddinge")
     response = client.post(
         f"/insatser/{insats.pk}/andra/",
@@ -84,7 +89,7 @@ def test_an_admin_edits_their_own_insats_and_the_history_records_it(client_as, m
 
 
 def test_a_conflicting_save_keeps_the_input_and_overwrites_nothing(client_as, make_insats):
-    insats = make_insats("Språkcafé")
+    insats = make_insats("Språkcafé", languages=["sv"])
     opened = form_data(insats)
     client_as("strateg").post(f"/insatser/{insats.pk}/andra/", form_data(insats, name="Språkcafé Flemingsberg"))
     response = client_as("admin-huddinge").post(
@@ -120,6 +125,8 @@ def test_an_admin_creates_an_insats_for_their_municipality(client_as, taxonomy, 
             "status": "published",
             "languages": ["sv", "ar"],
             "funding": ["kommun", "esf"],
+            "function_phone": "08-535 000 00",
+            "how_to_apply": "Tala med din handläggare.",
             "places-TOTAL_FORMS": 2,
             "places-INITIAL_FORMS": 0,
             "places-0-street_address": "Hälsovägen 11",
