@@ -7,12 +7,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from . import search
-from .models import LANGUAGE_NAMES as _LANGUAGE_NAMES
-from .models import Category, Insats
+from . import hsds, search
+from .models import Category, Insats, Place
 
 PAGE_SIZE = 30
-HSDS_PAGE_SIZE = 100
 
 
 def public_insatser():
@@ -59,119 +57,42 @@ def hsds_docs(request):
     return render(
         request,
         "insatsbasen/hsds_docs.html",
-        {"url": request.build_absolute_uri(reverse("katalog:hsds_services"))},
+        {
+            f"{name}_url": request.build_absolute_uri(reverse(f"katalog:hsds_{path}"))
+            for name, path in [
+                ("services", "services"),
+                ("organizations", "organizations"),
+                ("locations", "service_at_locations"),
+            ]
+        },
     )
 
 
-def hsds_services(request):
-    """Published insatser as HSDS 3.0 services, paginated like the HSDS API's /services."""
-    paginator = Paginator(public_insatser().order_by("pk"), HSDS_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    body = {
-        "total_items": paginator.count,
-        "total_pages": paginator.num_pages,
-        "page_number": page.number,
-        "size": len(page.object_list),
-        "first_page": page.number == 1,
-        "last_page": not page.has_next(),
-        "empty": paginator.count == 0,
-        "contents": [hsds_service(request, insats) for insats in page.object_list],
-    }
+def _hsds_response(body):
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    # Open data: any web page may read it (it holds only what the public catalogue shows).
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-def _id(kind, pk):
-    # Stable identifiers; HSDS asks for unique ids, a prefixed key is enough for one publisher.
-    return f"insatsbasen-{kind}-{pk}"
+def hsds_services(request):
+    """Published insatser as HSDS 3.0 services, a page at a time like the HSDS API's /services."""
+    insatser = public_insatser().select_related("contact").prefetch_related("places__municipality").order_by("pk")
+    return _hsds_response(hsds.page_of(request, insatser, lambda page: hsds.services(request, page)))
 
 
-def hsds_service(request, insats):
-    service_id = _id("service", insats.pk)
-    contact_email = insats.function_email or (
-        insats.contact.email if insats.contact_is_public and insats.contact else ""
+def hsds_organizations(request):
+    """The providers of the published insatser (a municipality for those without one), like /organizations."""
+    insatser = public_insatser()
+    entries = hsds.organization_entries(insatser)
+    return _hsds_response(hsds.page_of(request, entries, lambda page: hsds.organizations(request, insatser, page)))
+
+
+def hsds_service_at_locations(request):
+    """Every place of a published insats with its location and service, like /service_at_locations."""
+    places = (
+        Place.objects.filter(insats__in=public_insatser().values("pk"))
+        .select_related("insats", "municipality")
+        .order_by("pk")
     )
-    return {
-        "id": service_id,
-        "name": insats.name,
-        "alternate_name": None,
-        "description": insats.description or insats.short_description,
-        "url": insats.web_link or request.build_absolute_uri(reverse("katalog:detail", args=[insats.pk])),
-        "email": contact_email or None,
-        "status": "active",
-        "interpretation_services": None,
-        "application_process": insats.how_to_apply or None,
-        "fees_description": insats.participant_cost or None,
-        "eligibility_description": insats.eligibility or None,
-        "minimum_age": insats.age_min,
-        "maximum_age": insats.age_max,
-        "organization": hsds_organization(insats),
-        "languages": [
-            {
-                "id": _id("language", f"{insats.pk}-{code}"),
-                "service_id": service_id,
-                "name": str(_LANGUAGE_NAMES.get(code, code)),
-                "code": code,
-            }
-            for code in insats.languages
-        ],
-        "schedules": [hsds_schedule(insats, service_id)],
-        "service_at_locations": [
-            {"id": _id("service-at-location", place.pk), "service_id": service_id, "location": hsds_location(place)}
-            for place in insats.places.all()
-        ],
-        "phones": [{"id": _id("phone", insats.pk), "number": insats.function_phone}] if insats.function_phone else [],
-        "attributes": [
-            {"id": _id("attribute", f"{insats.pk}-category"), "taxonomy_term": {"name": insats.category.name}}
-        ],
-    }
-
-
-def hsds_organization(insats):
-    if insats.provider:
-        return {
-            "id": _id("organization", insats.provider.pk),
-            "name": insats.provider.name,
-            "description": insats.provider.get_kind_display(),
-            "website": insats.provider.website or None,
-        }
-    return {
-        "id": _id("organization", f"kommun-{insats.owner_municipality.pk}"),
-        "name": f"{insats.owner_municipality.name} kommun",
-        "description": None,
-        "website": None,
-    }
-
-
-def hsds_schedule(insats, service_id):
-    return {
-        "id": _id("schedule", insats.pk),
-        "service_id": service_id,
-        "valid_from": insats.start_date.isoformat() if insats.start_date else None,
-        "valid_to": insats.end_date.isoformat() if insats.end_date else None,
-        "description": " ".join(
-            part for part in [insats.get_intake_display(), insats.intake_dates, insats.hours] if part
-        ),
-    }
-
-
-def hsds_location(place):
-    return {
-        "id": _id("location", place.pk),
-        "location_type": "physical",
-        "name": place.name or place.street_address,
-        "addresses": [
-            {
-                "id": _id("address", place.pk),
-                "location_id": _id("location", place.pk),
-                "address_1": place.street_address,
-                "city": place.city,
-                "region": place.municipality.name if place.municipality else None,
-                "state_province": "Stockholms län",
-                "postal_code": place.postal_code,
-                "country": "SE",
-                "address_type": "physical",
-            }
-        ],
-    }
+    return _hsds_response(hsds.page_of(request, places, lambda page: hsds.service_at_locations(request, page)))

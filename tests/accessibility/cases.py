@@ -206,6 +206,8 @@ NOT_PAGES = {
     "insatsbasen:statistics_export": "POST-only action that starts an export job",
     "insatsbasen:import_commit": "POST-only action",
     "katalog:hsds_services": "JSON",
+    "katalog:hsds_organizations": "JSON",
+    "katalog:hsds_service_at_locations": "JSON",
     "statistik:report_review": "POST-only action",
     "statistik:report_reopen": "POST-only action",
     "statistik:report_template": "Excel download",

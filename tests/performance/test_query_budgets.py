@@ -168,6 +168,8 @@ NOT_BUDGETED = {
     "insatsbasen:import_commit": "POST-only action",
     "katalog:hsds_docs": "static documentation",
     "katalog:hsds_services": "JSON API, paginated",
+    "katalog:hsds_organizations": "JSON API, paginated; tests/insatsbasen/test_hsds.py",
+    "katalog:hsds_service_at_locations": "JSON API, paginated; tests/insatsbasen/test_hsds.py",
     "statistik:indicator_edit": FORM,
     "statistik:catalogue_version_create": "POST-only action",
     "statistik:report_start": "redirects to the report page, which has a budget",

@@ -220,6 +220,8 @@ MATRIX = {
     ],
     "katalog:hsds_docs": expect(PUBLIC, PUBLIC),
     "katalog:hsds_services": expect(PUBLIC, PUBLIC, private="insats"),
+    "katalog:hsds_organizations": expect(PUBLIC, PUBLIC, private="insats"),
+    "katalog:hsds_service_at_locations": expect(PUBLIC, PUBLIC, private="insats"),
     # Statistik: Huddinge's report is another municipality's for the Botkyrka reporter and manager.
     "statistik:index": expect(logged_in(), LOGIN_THEN_NOT_ALLOWED),
     "statistik:overview": expect(logged_in(), LOGIN_THEN_NOT_ALLOWED, private="report_huddinge"),
