@@ -8,7 +8,7 @@ import ast
 import functools
 import operator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.utils.formats import number_format
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from intro_sodertorn import access
 
 from .models import TOTAL, Indicator
+from .validation import NumberError, parse_number, rules_check
 
 SUPPRESS_BELOW = 5
 _ONE_DECIMAL = Decimal("0.1")
@@ -121,16 +122,8 @@ def parse_value(raw):
         if raw != raw or raw in (float("inf"), float("-inf")):
             raise ValueError(raw)
         return Decimal(str(raw))
-    text = str(raw).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    if text in ("", "–", "-"):
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(raw) from None
-    if not value.is_finite():
-        raise ValueError(raw)
-    return value
+    # Text as Swedes write it ("1 000", "1 000,5"); "1e6" and "1.000" are refused with a message.
+    return parse_number(raw)
 
 
 def values_validate(indicators, raw):
@@ -146,6 +139,10 @@ def values_validate(indicators, raw):
             cell = (indicator.code, key)
             try:
                 value = parse_value(raw.get(cell))
+            except NumberError as error:
+                errors[cell] = error.message
+                cleaned[cell] = None
+                continue
             except ValueError:
                 errors[cell] = _("Write a number, or leave the cell empty if the figure is missing.")
                 cleaned[cell] = None
@@ -194,6 +191,8 @@ def values_validate(indicators, raw):
                     "name": parent.name,
                     "total": _fmt(whole),
                 }
+    # Rules across indicators from the catalogue, e.g. "the same persons" (statistik/validation.py).
+    rules_check(indicators, cleaned, errors)
     return cleaned, errors
 
 

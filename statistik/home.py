@@ -1,5 +1,7 @@
 """Home-page panels of KIS: what to report, what to approve, and one key figure for the manager."""
 
+import datetime
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -9,6 +11,8 @@ from natverk.models import Municipality
 
 from . import dashboards, services
 from .models import Period, Report
+
+RECENTLY_APPROVED_DAYS = 30
 
 
 def panels(request):
@@ -25,10 +29,14 @@ def panels(request):
             for r in Report.objects.filter(municipality_id__in=reporter_ids).select_related("period", "municipality")
         }
         items = []
+        # A returned report waits for the reporter even after its period closed (the region asked for it).
+        returned_periods = {r.period for r in reports.values() if r.status == Report.Status.RETURNED}
         for municipality in Municipality.objects.filter(pk__in=reporter_ids):
-            for period in open_periods:
+            for period in sorted({*open_periods, *returned_periods}, key=lambda p: (p.year, p.half or 0)):
                 report = reports.get((municipality.pk, period.pk))
                 if report and report.status in (Report.Status.SUBMITTED, Report.Status.APPROVED):
+                    continue
+                if report is None and not period.is_open:
                     continue
                 items.append(
                     {
@@ -38,6 +46,19 @@ def panels(request):
                         "overdue": period.deadline < today,
                     }
                 )
+        # Told by e-mail too (statistik.notifications): approved in the last weeks.
+        recent = today - datetime.timedelta(days=RECENTLY_APPROVED_DAYS)
+        approved = sorted(
+            (
+                r
+                for r in reports.values()
+                if r.status == Report.Status.APPROVED and r.approved_at and timezone.localdate(r.approved_at) >= recent
+            ),
+            key=lambda r: r.approved_at,
+            reverse=True,
+        )
+        if approved:
+            result.append(Panel(_("KIS reports approved"), "statistik/home_panel.html", {"approved": approved}, 55))
         if items:
             overdue = any(item["overdue"] for item in items)
             result.append(

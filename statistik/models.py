@@ -180,12 +180,59 @@ class Indicator(models.Model):
         return self.unit in (self.Unit.PERSONS, self.Unit.SEK)
 
 
-class IndicatorChange(models.Model):
-    """A change of an indicator's definition by the regional statistics administrator."""
+class IndicatorRule(models.Model):
+    """A rule across two indicators of one catalogue version, checked when a report is saved.
+
+    Data beside the indicator, as the definitions are: the regional statistics administrator
+    writes why the rule holds (``description``, Swedish), and the report form shows it.
+    """
+
+    class Kind(models.TextChoices):
+        SAME_PERSONS = "same_persons", _("Same persons: the totals must be equal")
+        NOT_ABOVE = "not_above", _("A subset: the total may not be above the other's")
 
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="changes"
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="rules"
     )
+    kind = models.CharField(_("rule"), max_length=20, choices=Kind.choices, default=Kind.SAME_PERSONS)
+    other = models.ForeignKey(Indicator, verbose_name=_("compared with"), on_delete=models.CASCADE, related_name="+")
+    description = models.TextField(
+        _("why the rule holds"), help_text=_("In Swedish; shown beside the indicator and in the error message.")
+    )
+
+    class Meta:
+        ordering = ["indicator", "pk"]
+        verbose_name = _("indicator rule")
+        verbose_name_plural = _("indicator rules")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "other", "kind"], name="indicatorrule_unique"),
+            models.CheckConstraint(condition=~Q(indicator=models.F("other")), name="indicatorrule_two_indicators"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.get_kind_display()} {self.other.code}"
+
+
+class IndicatorChange(models.Model):
+    """A change of an indicator (made, changed or deleted), from the portal, Django admin or an import."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        DELETED = "deleted", _("Deleted")
+
+    class Source(models.TextChoices):
+        PORTAL = "portal", _("Portal")
+        ADMIN = "admin", _("Django admin")
+        IMPORT = "import", _("Import")
+
+    # Kept when the indicator is deleted: the row then names it in ``subject``.
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.SET_NULL, null=True, related_name="changes"
+    )
+    subject = models.CharField(_("indicator (as it was)"), max_length=250, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.CHANGED)
+    source = models.CharField(_("made in"), max_length=10, choices=Source.choices, default=Source.PORTAL)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.SET_NULL, null=True
     )
@@ -199,7 +246,7 @@ class IndicatorChange(models.Model):
         verbose_name_plural = _("indicator changes")
 
     def __str__(self):
-        return f"{self.indicator.code} {self.changed_at:%Y-%m-%d}"
+        return f"{self.subject or self.indicator_id} {self.changed_at:%Y-%m-%d}"
 
 
 class Period(models.Model):
@@ -215,6 +262,8 @@ class Period(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     deadline = models.DateField(_("deadline"))
+    # When the period was last opened for reporting: the reporters are told once (statistik.notifications).
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
 
     class Meta:
         ordering = ["year", "half"]
@@ -331,6 +380,9 @@ class Value(models.Model):
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+")
     key = models.CharField(_("breakdown key"), max_length=10, default=TOTAL)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=1, null=True, blank=True)
+    # Asked for when the figure differs a lot from last year's approved one; the approver reads it
+    # and the dashboards show it as a footnote of the figure.
+    explanation = models.CharField(_("explanation of a large change"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["report", "indicator", "key"]
@@ -348,6 +400,7 @@ class ReportEvent(models.Model):
     """What happened to a report: saved, submitted, approved, returned, reopened, uploaded."""
 
     class Action(models.TextChoices):
+        CREATED = "created", _("Started")
         SAVED = "saved", _("Saved")
         UPLOADED = "uploaded", _("Uploaded from Excel")
         SUBMITTED = "submitted", _("Submitted")

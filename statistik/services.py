@@ -13,12 +13,12 @@ from intro_sodertorn.reminders import send_reminder_once
 from natverk.models import Municipality
 
 from .calc import cells_compute
-from .models import CatalogueVersion, IndicatorChange, Period, Report, ReportEvent, Value
+from .models import CatalogueVersion, IndicatorChange, IndicatorRule, Period, Report, ReportEvent, Value
 
 REMIND_DAYS_BEFORE = 7
 
 
-def report_get_or_create(municipality, period):
+def report_get_or_create(municipality, period, user=None):
     """The municipality's report for the period, made under the catalogue version in force then."""
     report = Report.objects.filter(municipality=municipality, period=period).first()
     if report:
@@ -26,10 +26,21 @@ def report_get_or_create(municipality, period):
     version = CatalogueVersion.objects.for_period(period)
     if version is None:
         raise ValidationError(_("No catalogue version applies to this period."))
-    report, _created = Report.objects.get_or_create(
-        municipality=municipality, period=period, defaults={"version": version}
-    )
+    with transaction.atomic():
+        report, created = Report.objects.get_or_create(
+            municipality=municipality, period=period, defaults={"version": version}
+        )
+        if created:
+            ReportEvent.objects.create(report=report, user=user, action=ReportEvent.Action.CREATED)
     return report
+
+
+def report_start(municipality, period, user):
+    """A reporter starts the municipality's report of an open period (a POST: a GET never creates one)."""
+    _require(municipality.pk in access.stat_reporter_municipality_ids(user) or access.is_system_admin(user))
+    if not period.is_open:
+        raise ValidationError(_("The period is closed. Ask the regional statistics administrator to open it."))
+    return report_get_or_create(municipality, period, user)
 
 
 def report_indicators(report):
@@ -42,6 +53,27 @@ def report_typed_values(report):
         (code, key): value
         for code, key, value in Value.objects.filter(report=report).values_list("indicator__code", "key", "value")
     }
+
+
+def report_explanations(report):
+    """{(code, key): text} of the reporter's explanations of large changes."""
+    rows = Value.objects.filter(report=report).exclude(explanation="")
+    return {(code, key): text for code, key, text in rows.values_list("indicator__code", "key", "explanation")}
+
+
+def footnotes(report_ids, codes):
+    """The explanations of large changes in these reports for these indicators, for a page's footnotes.
+
+    [(report, indicator code, key, text)], oldest period first. Only approved reports count: a
+    dashboard shows nothing else.
+    """
+    rows = (
+        Value.objects.filter(report_id__in=report_ids, report__status=Report.Status.APPROVED, indicator__code__in=codes)
+        .exclude(explanation="")
+        .select_related("report__municipality", "report__period", "indicator")
+        .order_by("report__period__year", "report__period__half", "report__municipality__name", "indicator__order")
+    )
+    return [(row.report, row.indicator.code, row.key, row.explanation) for row in rows]
 
 
 def report_cells(report, indicators=None):
@@ -61,11 +93,16 @@ def report_previous(report):
     )
 
 
-def report_values_save(report, user, cleaned, action=ReportEvent.Action.SAVED):
-    """Store validated figures (all of them, or none); log what changed. Returns the number of changes."""
+def report_values_save(report, user, cleaned, action=ReportEvent.Action.SAVED, explanations=None):
+    """Store validated figures (all of them, or none); log what changed. Returns the number of changes.
+
+    ``explanations``: {(code, key): text} for figures that differ a lot from last year; stored on the
+    value, read by the approver and shown on the dashboards as a footnote.
+    """
     if not report.accepts_changes:
         raise ValidationError(_("The report cannot be changed now."))
     indicators = {indicator.code: indicator for indicator in report_indicators(report)}
+    explanations = {cell: " ".join((text or "").split())[:500] for cell, text in (explanations or {}).items()}
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         existing = {(row.indicator.code, row.key): row for row in report.values.select_related("indicator")}
@@ -73,10 +110,19 @@ def report_values_save(report, user, cleaned, action=ReportEvent.Action.SAVED):
         for (code, key), value in cleaned.items():
             row = existing.get((code, key))
             before = row.value if row else None
+            if (code, key) in explanations and row is not None and row.explanation != explanations[(code, key)]:
+                row.explanation = explanations[(code, key)]
+                row.save(update_fields=["explanation"])
             if before == value and (row is not None or value is None):
                 continue
             if row is None:
-                Value.objects.create(report=report, indicator=indicators[code], key=key, value=value)
+                Value.objects.create(
+                    report=report,
+                    indicator=indicators[code],
+                    key=key,
+                    value=value,
+                    explanation=explanations.get((code, key), ""),
+                )
             else:
                 row.value = value
                 row.save(update_fields=["value"])
@@ -96,41 +142,81 @@ def _require(condition):
         raise PermissionDenied
 
 
-def report_submit(report, user):
-    _require(Report.objects.editable_by(user).filter(pk=report.pk).exists())
-    if report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
-        raise ValidationError(_("Only a draft or a returned report can be submitted."))
-    if not report.accepts_changes:
+# The workflow: (from, to) -> the event it records. Every door (portal, Excel, Django admin) changes a
+# report's status through report_set_status, so each change has its event and tells the people concerned.
+TRANSITIONS = {
+    (Report.Status.DRAFT, Report.Status.SUBMITTED): ReportEvent.Action.SUBMITTED,
+    (Report.Status.RETURNED, Report.Status.SUBMITTED): ReportEvent.Action.SUBMITTED,
+    (Report.Status.SUBMITTED, Report.Status.APPROVED): ReportEvent.Action.APPROVED,
+    (Report.Status.SUBMITTED, Report.Status.RETURNED): ReportEvent.Action.RETURNED,
+    (Report.Status.APPROVED, Report.Status.RETURNED): ReportEvent.Action.REOPENED,
+}
+
+
+def report_transition_check(report, status, comment=""):
+    """Raise ValidationError unless the report may go to ``status`` with this comment (no permission check)."""
+    action = TRANSITIONS.get((report.status, status))
+    if action is None:
+        messages = {
+            Report.Status.SUBMITTED: _("Only a draft or a returned report can be submitted."),
+            Report.Status.APPROVED: _("Only a submitted report can be approved."),
+            Report.Status.RETURNED: _("Only a submitted report can be returned."),
+        }
+        raise ValidationError(
+            messages.get(status, _("A report cannot go back to draft: return it to the municipality instead."))
+        )
+    if action == ReportEvent.Action.SUBMITTED and not report.accepts_changes:
         raise ValidationError(_("The period is closed. Ask the regional statistics administrator to open it."))
+    if action == ReportEvent.Action.RETURNED and not comment.strip():
+        raise ValidationError(_("Write what the municipality needs to correct."))
+    if action == ReportEvent.Action.REOPENED and not comment.strip():
+        raise ValidationError(_("Write why the report is reopened."))
+    return action
+
+
+def report_set_status(report, user, status, comment=""):
+    """Move a report along the workflow, record the event and tell the people concerned (on commit)."""
+    from . import notifications, tasks
+
+    if status == Report.Status.SUBMITTED:
+        _require(Report.objects.editable_by(user).filter(pk=report.pk).exists())
+    else:
+        _require(access.is_stat_admin(user) or access.is_system_admin(user))
+    action = report_transition_check(report, status, comment)
+    comment = comment.strip()
     with transaction.atomic():
-        report.status = Report.Status.SUBMITTED
-        report.submitted_at = timezone.now()
-        report.save(update_fields=["status", "submitted_at", "updated_at"])
-        ReportEvent.objects.create(report=report, user=user, action=ReportEvent.Action.SUBMITTED)
+        fields = ["status", "updated_at"]
+        report.status = status
+        if action == ReportEvent.Action.SUBMITTED:
+            report.submitted_at = timezone.now()
+            fields.append("submitted_at")
+        elif action == ReportEvent.Action.APPROVED:
+            report.approved_at = timezone.now()
+            fields.append("approved_at")
+        else:
+            report.comment = comment
+            report.approved_at = None
+            fields += ["comment", "approved_at"]
+        report.save(update_fields=fields)
+        event = ReportEvent.objects.create(report=report, user=user, action=action, comment=comment)
+        notifications.queue_on_commit(tasks.notify_report_event, event.pk)
+    return event
+
+
+def report_submit(report, user):
+    return report_set_status(report, user, Report.Status.SUBMITTED)
 
 
 def report_approve(report, user):
     _require(access.is_stat_admin(user))
-    if report.status != Report.Status.SUBMITTED:
-        raise ValidationError(_("Only a submitted report can be approved."))
-    with transaction.atomic():
-        report.status = Report.Status.APPROVED
-        report.approved_at = timezone.now()
-        report.save(update_fields=["status", "approved_at", "updated_at"])
-        ReportEvent.objects.create(report=report, user=user, action=ReportEvent.Action.APPROVED)
+    return report_set_status(report, user, Report.Status.APPROVED)
 
 
 def report_return(report, user, comment):
     _require(access.is_stat_admin(user))
     if report.status != Report.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be returned."))
-    if not comment.strip():
-        raise ValidationError(_("Write what the municipality needs to correct."))
-    with transaction.atomic():
-        report.status = Report.Status.RETURNED
-        report.comment = comment.strip()
-        report.save(update_fields=["status", "comment", "updated_at"])
-        ReportEvent.objects.create(report=report, user=user, action=ReportEvent.Action.RETURNED, comment=comment)
+    return report_set_status(report, user, Report.Status.RETURNED, comment)
 
 
 def report_reopen(report, user, reason):
@@ -138,36 +224,137 @@ def report_reopen(report, user, reason):
     _require(access.is_stat_admin(user))
     if report.status != Report.Status.APPROVED:
         raise ValidationError(_("Only an approved report can be reopened."))
-    if not reason.strip():
-        raise ValidationError(_("Write why the report is reopened."))
-    with transaction.atomic():
-        report.status = Report.Status.RETURNED
-        report.comment = reason.strip()
-        report.approved_at = None
-        report.save(update_fields=["status", "comment", "approved_at", "updated_at"])
-        ReportEvent.objects.create(report=report, user=user, action=ReportEvent.Action.REOPENED, comment=reason)
+    return report_set_status(report, user, Report.Status.RETURNED, reason)
 
 
+# What the portal's definition form may change; Django admin may change the other fields too, through
+# the same indicator_update, so every change of an indicator has its IndicatorChange row.
 EDITABLE_FIELDS = ("name", "name_en", "definition", "source", "unit", "formula", "is_key")
+INDICATOR_FIELDS = (
+    "version",
+    "form",
+    "code",
+    "name",
+    "name_en",
+    "definition",
+    "source",
+    "unit",
+    "kind",
+    "formula",
+    "breakdown",
+    "part_of",
+    "is_key",
+    "order",
+)
 
 
-def indicator_update(indicator, user, data, reason=""):
-    """Change an indicator's definition, keeping the history of what was before."""
-    _require(access.is_stat_admin(user))
+def _require_catalogue_editor(user):
+    _require(access.is_stat_admin(user) or access.is_system_admin(user))
+
+
+def _jsonable(value):
+    """A field's value as the history keeps it: text for objects and decimals, as is otherwise."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
+
+
+def _subject(indicator):
+    return f"{indicator.code} (v{indicator.version.number})"
+
+
+def indicator_update(indicator, user, data, reason="", source=IndicatorChange.Source.PORTAL, fields=EDITABLE_FIELDS):
+    """Change an indicator, keeping the history of what was before. Returns the change, or None if nothing changed.
+
+    The one write path of an indicator's fields: the portal's definition form (``EDITABLE_FIELDS``) and
+    Django admin (``fields=INDICATOR_FIELDS``).
+    """
+    _require_catalogue_editor(user)
     changes = {}
-    for field in EDITABLE_FIELDS:
+    for field in fields:
         if field in data and data[field] != getattr(indicator, field):
-            changes[field] = [getattr(indicator, field), data[field]]
+            changes[field] = [_jsonable(getattr(indicator, field)), _jsonable(data[field])]
             setattr(indicator, field, data[field])
     if not changes:
         return None
     with transaction.atomic():
+        indicator.full_clean(validate_unique=True, validate_constraints=True)
         indicator.save()
-        return IndicatorChange.objects.create(indicator=indicator, user=user, changes=changes, reason=reason)
+        return IndicatorChange.objects.create(
+            indicator=indicator, subject=_subject(indicator), user=user, changes=changes, reason=reason, source=source
+        )
+
+
+def indicator_create(user, indicator, reason="", source=IndicatorChange.Source.PORTAL):
+    """Add an indicator (an unsaved instance) to a catalogue version, with a history row of what it was made as."""
+    _require_catalogue_editor(user)
+    with transaction.atomic():
+        indicator.save()
+        changes = {field: [None, _jsonable(getattr(indicator, field))] for field in INDICATOR_FIELDS}
+        return IndicatorChange.objects.create(
+            indicator=indicator,
+            subject=_subject(indicator),
+            action=IndicatorChange.Action.CREATED,
+            user=user,
+            changes=changes,
+            reason=reason,
+            source=source,
+        )
+
+
+def indicator_delete(indicator, user, reason="", source=IndicatorChange.Source.PORTAL):
+    """Delete an indicator no report holds a figure of; its history stays, naming it."""
+    _require_catalogue_editor(user)
+    if Value.objects.filter(indicator=indicator).exists():
+        raise ValidationError(_("Reports hold figures of this indicator: make a new catalogue version instead."))
+    with transaction.atomic():
+        change = IndicatorChange.objects.create(
+            indicator=indicator,
+            subject=_subject(indicator),
+            action=IndicatorChange.Action.DELETED,
+            user=user,
+            changes={field: [_jsonable(getattr(indicator, field)), None] for field in INDICATOR_FIELDS},
+            reason=reason,
+            source=source,
+        )
+        indicator.delete()
+    return change
+
+
+def indicator_rule_save(rule, user, source=IndicatorChange.Source.PORTAL):
+    """Add or change a rule across indicators; recorded in the history of the indicator it belongs to."""
+    _require_catalogue_editor(user)
+    before = IndicatorRule.objects.select_related("other").filter(pk=rule.pk).first() if rule.pk else None
+    with transaction.atomic():
+        rule.full_clean()
+        rule.save()
+        changes = {"rule": [_rule_text(before) if before else None, _rule_text(rule)]}
+        if changes["rule"][0] == changes["rule"][1]:
+            return None
+        return IndicatorChange.objects.create(
+            indicator=rule.indicator, subject=_subject(rule.indicator), user=user, changes=changes, source=source
+        )
+
+
+def indicator_rule_delete(rule, user, source=IndicatorChange.Source.PORTAL):
+    _require_catalogue_editor(user)
+    with transaction.atomic():
+        IndicatorChange.objects.create(
+            indicator=rule.indicator,
+            subject=_subject(rule.indicator),
+            user=user,
+            changes={"rule": [_rule_text(rule), None]},
+            source=source,
+        )
+        rule.delete()
+
+
+def _rule_text(rule):
+    return f"{rule.get_kind_display()} {rule.other.code}: {rule.description}"
 
 
 def catalogue_version_create(user, name, valid_from_year, valid_from_half=0):
-    """A new catalogue version from a period on, copied from the latest; older reports keep theirs."""
+    """A new catalogue version from a period on, copied from the latest (rules too); older reports keep theirs."""
     _require(access.is_stat_admin(user))
     latest = CatalogueVersion.objects.order_by("-number").first()
     with transaction.atomic():
@@ -180,6 +367,7 @@ def catalogue_version_create(user, name, valid_from_year, valid_from_half=0):
         if latest:
             copies = {}
             old = list(latest.indicators.order_by("order"))
+            rules = list(IndicatorRule.objects.filter(indicator__version=latest).select_related("indicator", "other"))
             code_of = {indicator.pk: indicator.code for indicator in old}
             for indicator in old:
                 parent_code = code_of.get(indicator.part_of_id)
@@ -188,18 +376,50 @@ def catalogue_version_create(user, name, valid_from_year, valid_from_half=0):
                 indicator.part_of = copies.get(parent_code)
                 indicator.save()
                 copies[indicator.code] = indicator
+            IndicatorRule.objects.bulk_create(
+                IndicatorRule(
+                    indicator=copies[rule.indicator.code],
+                    other=copies[rule.other.code],
+                    kind=rule.kind,
+                    description=rule.description,
+                )
+                for rule in rules
+            )
     return version
 
 
+def period_create(user, period):
+    """Add a period (an unsaved instance); an open one is announced to the reporters."""
+    _require(access.is_stat_admin(user) or access.is_system_admin(user))
+    status, period.status = period.status, Period.Status.CLOSED
+    with transaction.atomic():
+        period.save()
+        if status == Period.Status.OPEN:
+            period_set_status(period, user, status)
+    return period
+
+
 def period_set_status(period, user, status):
-    _require(access.is_stat_admin(user))
-    period.status = status
-    period.save(update_fields=["status"])
+    """Open or close a period; opening it tells the reporters of every member municipality (once per opening)."""
+    from . import notifications, tasks
+
+    _require(access.is_stat_admin(user) or access.is_system_admin(user))
+    if period.pk and Period.objects.filter(pk=period.pk, status=status).exists():
+        return
+    with transaction.atomic():
+        period.status = status
+        fields = ["status"]
+        if status == Period.Status.OPEN:
+            period.opened_at = timezone.now()
+            fields.append("opened_at")
+        period.save(update_fields=fields)
+        if status == Period.Status.OPEN:
+            notifications.queue_on_commit(tasks.notify_period_opened, period.pk)
 
 
 def period_set_deadline(period, user, deadline):
     """Move a deadline; reminders are keyed by deadline, so the new one gets its own reminders."""
-    _require(access.is_stat_admin(user))
+    _require(access.is_stat_admin(user) or access.is_system_admin(user))
     period.deadline = deadline
     period.save(update_fields=["deadline"])
 

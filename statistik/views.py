@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intro_sodertorn import access
@@ -16,7 +18,7 @@ from intro_sodertorn.exports import export_start
 from intro_sodertorn.xlsx import XLSX_CONTENT_TYPE
 from natverk.models import Municipality
 
-from . import dashboards, services
+from . import dashboards, services, validation
 from .calc import Cell, cells_compute, changes_compare, values_validate
 from .excel import template_build, upload_read
 from .forms import CatalogueVersionForm, FilterForm, IndicatorForm, PeriodForm, ReopenForm, ReturnForm, UploadForm
@@ -96,26 +98,37 @@ def overview(request):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def report_start(request, municipality_pk, period_pk):
-    """Open (creating if needed) a municipality's report for a period."""
+    """A municipality's report for a period: opens it if it exists; a POST by its reporter starts it.
+
+    A GET never changes anything (links in e-mail and prefetching browsers GET it): when there is no
+    report yet, the reporter gets a page with a button that starts it.
+    """
     municipality = get_object_or_404(Municipality, pk=municipality_pk)
     period = get_object_or_404(Period, pk=period_pk)
     report = Report.objects.visible_to(request.user).filter(municipality=municipality, period=period).first()
-    if report is None:
-        if municipality.pk not in access.stat_reporter_municipality_ids(request.user) or not period.is_open:
-            raise Http404
-        try:
-            report = services.report_get_or_create(municipality, period)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-            return redirect("statistik:index")
+    if report is not None:
+        return redirect("statistik:report", pk=report.pk)
+    if municipality.pk not in access.stat_reporter_municipality_ids(request.user) or not period.is_open:
+        raise Http404
+    if request.method == "GET":
+        version = CatalogueVersion.objects.for_period(period)
+        context = {"municipality": municipality, "period": period, "version": version}
+        return render(request, "statistik/report_start.html", context)
+    try:
+        report = services.report_start(municipality, period, request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("statistik:index")
     return redirect("statistik:report", pk=report.pk)
 
 
-def _report_context(request, report, raw=None, errors=None, upload_errors=None):
+def _report_context(request, report, raw=None, errors=None, upload_errors=None, raw_explanations=None):
     indicators = services.report_indicators(report)
     typed = services.report_typed_values(report)
+    explanations = services.report_explanations(report) if raw_explanations is None else raw_explanations
+    typed_codes = {indicator.code for indicator in indicators if indicator.kind == Indicator.Kind.TYPED}
     # The report itself is only open to its municipality and the region's administrator, who must
     # see every figure to review it; suppression applies to what is published (dashboards, exports).
     values = cells_compute(indicators, typed)
@@ -133,10 +146,23 @@ def _report_context(request, report, raw=None, errors=None, upload_errors=None):
         "report": report,
         "previous": previous,
         "large_changes": [
-            {"id": f"id_v-{code}-{key}", "label": f"{_name(indicators, code)}, {KEY_LABELS[key]}", "change": change}
+            {
+                "id": f"id_v-{code}-{key}",
+                "label": f"{_name(indicators, code)}, {KEY_LABELS[key]}",
+                "change": change,
+                # Typed figures are explained; a derived one changes because they did.
+                "explain_name": f"x-{code}-{key}" if code in typed_codes else "",
+                "explanation": explanations.get((code, key), ""),
+            }
             for (code, key), change in sorted(changes.items(), key=lambda item: order[item[0][0]])
             if change.is_large
         ],
+        "missing": [
+            {"id": f"id_v-{code}-{key}", "cell": f"{code}/{key}", "label": label}
+            for code, key, label in validation.missing_cells(indicators, typed)
+        ]
+        if raw is None and can_edit
+        else [],
         "grid": report_grid(indicators, cells, raw, errors, can_edit, changes),
         "errors": errors,
         "error_list": [
@@ -171,21 +197,57 @@ def report_detail(request, pk):
         return redirect("statistik:report", pk=report.pk)
     indicators = services.report_indicators(report)
     raw = {(i.code, key): request.POST.get(f"v-{i.code}-{key}", "") for i in indicators for key in i.keys}
+    explanations = {
+        (i.code, key): request.POST[f"x-{i.code}-{key}"][:500]
+        for i in indicators
+        for key in i.keys
+        if f"x-{i.code}-{key}" in request.POST
+    }
     cleaned, errors = values_validate(indicators, raw)
     if errors:
         messages.error(request, _("Nothing was saved. Correct the figures marked below."))
-        context = _report_context(request, report, raw=raw, errors=errors)
+        context = _report_context(request, report, raw=raw, errors=errors, raw_explanations=explanations)
         return render(request, "statistik/report.html", context, status=400)
     try:
-        services.report_values_save(report, request.user, cleaned)
-        if "submit" in request.POST:
+        services.report_values_save(report, request.user, cleaned, explanations=explanations)
+        if "submit" not in request.POST:
+            messages.success(request, _("The draft is saved."))
+        elif problems := _submit_problems(request, report, indicators, cleaned):
+            messages.error(request, " ".join([_("The draft is saved but not submitted."), *problems]))
+            return redirect(reverse("statistik:report", args=[report.pk]) + "#before-submit")
+        else:
             services.report_submit(report, request.user)
             messages.success(request, _("The report is submitted to the region."))
-        else:
-            messages.success(request, _("The draft is saved."))
     except ValidationError as error:
         messages.error(request, error.messages[0])
     return redirect("statistik:report", pk=report.pk)
+
+
+def _submit_problems(request, report, indicators, cleaned):
+    """What stops a submission: empty figures not confirmed as missing, large changes not explained."""
+    problems = []
+    missing = {f"{code}/{key}" for code, key, _label in validation.missing_cells(indicators, cleaned)}
+    # The checkbox carries the cells the reporter saw listed: a figure emptied since is asked about again.
+    confirmed = set(request.POST.get("confirm_missing", "").split(","))
+    if missing - confirmed:
+        problems.append(
+            ngettext(
+                "%(count)s figure is empty: fill it in, or confirm below that it is missing.",
+                "%(count)s figures are empty: fill them in, or confirm below that they are missing.",
+                len(missing),
+            )
+            % {"count": len(missing)}
+        )
+    previous = services.report_previous(report)
+    if previous is not None:
+        changes = changes_compare(services.report_cells(report, indicators), services.report_cells(previous))
+        unexplained = validation.unexplained_changes(indicators, changes, services.report_explanations(report))
+        if unexplained:
+            problems.append(
+                _("Explain briefly why these figures differ a lot from %(period)s: %(cells)s.")
+                % {"period": previous.period, "cells": "; ".join(label for _code, _key, label in unexplained)}
+            )
+    return problems
 
 
 @login_required
@@ -290,7 +352,7 @@ def periods(request):
             )
         return redirect("statistik:periods")
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.period_create(request.user, form.save(commit=False))
         messages.success(request, _("The period is added."))
         return redirect("statistik:periods")
     items = Period.objects.annotate(

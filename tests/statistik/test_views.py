@@ -16,6 +16,11 @@ def botkyrka_report(make_report, municipalities, period):
 def _post(client, report, values, action="save"):
     data = {f"v-{code}-{key}": value for (code, key), value in values.items()}
     data[action] = "1"
+    if action == "submit":
+        # The reporter confirms that the cells left empty are missing (test_validation.py tests the warning).
+        data["confirm_missing"] = ",".join(
+            f"{indicator.code}/{key}" for indicator in report.version.indicators.all() for key in indicator.keys
+        )
     return client.post(reverse("statistik:report", args=[report.pk]), data)
 
 
@@ -138,7 +143,11 @@ def test_report_start_creates_the_report_under_the_version_in_force_only_for_the
     client_as, municipalities, period
 ):
     botkyrka, huddinge = municipalities["Botkyrka"], municipalities["Huddinge"]
-    response = client_as("rapportor-botkyrka").get(reverse("statistik:report_start", args=[botkyrka.pk, period.pk]))
+    url = reverse("statistik:report_start", args=[botkyrka.pk, period.pk])
+    page = client_as("rapportor-botkyrka").get(url)
+    assert page.status_code == 200 and "Starta rapporten" in page.content.decode()
+    assert not Report.objects.filter(municipality=botkyrka, period=period).exists()  # a GET changes nothing
+    response = client_as("rapportor-botkyrka").post(url)
     report = Report.objects.get(municipality=botkyrka, period=period)
     assert response.url == reverse("statistik:report", args=[report.pk]) and report.version.number == 1
     assert (
@@ -147,6 +156,11 @@ def test_report_start_creates_the_report_under_the_version_in_force_only_for_the
         .status_code
         == 404
     )
+    huddinge_url = reverse("statistik:report_start", args=[huddinge.pk, period.pk])
+    assert client_as("rapportor-botkyrka").post(huddinge_url).status_code == 404
+    assert client_as("statistik-region").post(huddinge_url).status_code == 404
+    assert not Report.objects.filter(municipality=huddinge).exists()
+    assert list(report.events.values_list("action", flat=True)) == ["created"]
 
 
 def test_only_the_statistics_administrator_manages_periods_and_definitions(client_as, catalogue):

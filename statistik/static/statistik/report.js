@@ -6,8 +6,9 @@
   var mismatchText = (script && script.dataset.mismatch) || "";
 
   function parse(text) {
-    var cleaned = (text || "").replace(/[\s\u00a0]/g, "").replace(",", ".");
+    var cleaned = (text || "").replace(/[\s\u00a0\u202f\u2009]/g, "").replace(",", ".");
     if (cleaned === "") return null;
+    if (/[eE]/.test(cleaned)) return NaN;  // the server refuses e-notation ("1e6") too
     var number = Number(cleaned);
     return isNaN(number) ? NaN : number;
   }
