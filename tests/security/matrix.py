@@ -229,16 +229,18 @@ MATRIX = {
     "statistik:catalogue": expect(logged_in(), LOGIN_THEN_NOT_ALLOWED),
     "statistik:indicator_edit": expect(only(STAT_ADMIN), only(STAT_ADMIN), args=pk("indicator")),
     "statistik:catalogue_version_create": expect(POST_ONLY, only(STAT_ADMIN, 302)),
+    # Both reports exist: GET and POST open them for those who see them. A POST by the reporter
+    # starts a missing report (tests/statistik/test_validation.py); a GET never does.
     "statistik:report_start": [
         expect(
             {ANON: 302, (STAT_ADMIN, SYSADMIN): 302, ALL: 404},
-            LOGIN_THEN_NOT_ALLOWED,
+            {ANON: 302, (STAT_ADMIN, SYSADMIN): 302, ALL: 404},
             args=kwargs(municipality_pk=obj_pk("huddinge"), period_pk=obj_pk("open_period")),
             label="Huddinge",
         ),
         expect(
             {ANON: 302, (REPORTER, MANAGER, STAT_ADMIN, SYSADMIN): 302, ALL: 404},
-            LOGIN_THEN_NOT_ALLOWED,
+            {ANON: 302, (REPORTER, MANAGER, STAT_ADMIN, SYSADMIN): 302, ALL: 404},
             args=kwargs(municipality_pk=obj_pk("botkyrka"), period_pk=obj_pk("open_period")),
             label="Botkyrka",
         ),
