@@ -1,7 +1,7 @@
 """Pure calculations on report figures: parsing, validation, derived values and suppression.
 
 The form and the Excel upload both validate through ``values_validate``; the pages and the
-exports both show figures through ``visible_cells`` (the one place that suppresses small counts).
+exports both show figures through ``disclosure.disclose`` (the one place that suppresses small counts).
 """
 
 import ast
@@ -288,8 +288,11 @@ class Cell(NamedTuple):
 
     value: Decimal | None
     suppressed: bool = False
-    # A suppressed count shows "<5"; a share or other figure built on one shows "(<5)".
+    # A suppressed count of 1–4 persons shows "<5" (primary suppression).
     count: bool = True
+    # Hidden so that another hidden figure cannot be worked out by subtraction, or computed from a
+    # hidden count (secondary suppression): shows "..", whatever the figure.
+    secondary: bool = False
 
     @property
     def state(self):
@@ -304,7 +307,7 @@ class Cell(NamedTuple):
 
     def display(self):
         if self.suppressed:
-            return f"<{SUPPRESS_BELOW}" if self.count else f"(<{SUPPRESS_BELOW})"
+            return ".." if self.secondary or not self.count else f"<{SUPPRESS_BELOW}"
         if self.value is None:
             return "–"
         return _fmt(self.value)
@@ -316,52 +319,17 @@ def _fmt(value):
     return number_format(value, decimal_pos=1, force_grouping=True)
 
 
+def sees_all_figures(user):
+    """The regional statistics administrators approve every report: they see every figure unsuppressed."""
+    return access.is_stat_admin(user) or access.is_system_admin(user)
+
+
 def sees_small_counts(user, municipality_id):
-    """Only the reporting municipality's own staff see counts under 5."""
-    return municipality_id in access.any_municipality_ids(user)
+    """The reporting municipality's own staff and the regional statistics administrators see counts under 5.
 
-
-def visible_cells(user, municipality_id, indicators, typed_values, plan=None):
-    """THE suppression: every figure of one report as ``user`` may see it, {(code, key): Cell}.
-
-    Used by every page and every export. Outside the reporting municipality:
-    - a count (persons) from 1 to 4 is suppressed (0 is shown: nobody to identify);
-    - if exactly one part of a breakdown is suppressed while its total shows, the smallest other
-      part is suppressed too, so the hidden count cannot be got back by subtraction;
-    - a derived figure computed from a suppressed count is suppressed.
-
-    ``plan``: ``Plan(indicators)``, passed in when many reports share the indicators.
+    The suppression itself is ``disclosure.disclose``: used by every page, chart and export.
     """
-    plan = plan or Plan(indicators)
-    cells = cells_compute(indicators, typed_values, plan)
-    shown = cells if plan.wanted is None else {cell: cells.get(cell) for cell in plan.wanted if cell in cells}
-    if sees_small_counts(user, municipality_id):
-        return {cell: Cell(value) for cell, value in shown.items()}
-    hidden = set()
-    for cell in plan.count_cells:
-        value = cells.get(cell)
-        if value is not None and 0 < value < SUPPRESS_BELOW:
-            hidden.add(cell)
-    for total, parts in plan.breakdowns:
-        hidden_parts = [cell for cell in parts if cell in hidden]
-        if len(hidden_parts) == 1 and total not in hidden:
-            others = [cell for cell in parts if cell not in hidden and cells.get(cell) is not None]
-            if others:
-                hidden.add(min(others, key=lambda cell: (cells[cell], cell)))
-            else:
-                hidden.add(total)
-    # Repeat so that a derived figure built on a suppressed derived figure is suppressed too.
-    if hidden:
-        for _round in range(len(plan.derived_operands) + 1):
-            grew = False
-            for cell, operands in plan.derived_operands:
-                if cell not in hidden and any(operand in hidden for operand in operands):
-                    hidden.add(cell)
-                    grew = True
-            if not grew:
-                break
-    counts = plan.count_codes
-    return {cell: Cell(value, cell in hidden, cell[0] in counts) for cell, value in shown.items()}
+    return sees_all_figures(user) or municipality_id in access.any_municipality_ids(user)
 
 
 @dataclass(frozen=True)

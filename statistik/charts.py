@@ -109,9 +109,23 @@ def responsive(builder, chart_id, *args, **kwargs):
 
 
 def line_chart(
-    chart_id, title, summary, x_labels, series, highlight=None, height=340, width=760, css_class="kis-chart"
+    chart_id,
+    title,
+    summary,
+    x_labels,
+    series,
+    highlight=None,
+    height=340,
+    width=760,
+    css_class="kis-chart",
+    region=None,
+    marks=(),
 ):
-    """``series``: [(name, [float | None per x])]; the series named ``highlight`` and "region" stand out."""
+    """``series``: [(name, [float | None per x])]; the series named ``highlight`` and ``region`` stand out.
+
+    ``marks``: [(index, text)]: a vertical line before period ``index`` (a change of definition).
+    """
+    region = region or _("Region mean")
     narrow = width < 600
     left, right, top, bottom = (38, 150, 14, 34) if narrow else (64, 172, 16, 36)
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -152,8 +166,16 @@ def line_chart(
         if last is not None:
             wanted[number] = y_at(last)
     label_y = _spread(wanted, top + 4, top + plot_h + bottom - 22)
+    for index, text in marks:
+        # Between the last period of the old definition and the first of the new one.
+        x = x_at(index) - plot_w / count / 2
+        parts.append(
+            f'<g class="kis-definition-mark"><line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}" '
+            f'stroke="#8a3b00" stroke-width="2" stroke-dasharray="3 3"/>'
+            f'<text x="{x + 4:.1f}" y="{top + 12}" font-size="12" fill="#8a3b00">{escape(text)}</text></g>'
+        )
     for number, (name, points) in enumerate(series):
-        is_region = name == _("Region mean")
+        is_region = name == region
         strong = is_region or name == highlight
         colour = "#000000" if is_region else COLOURS[number % len(COLOURS)]
         dash = "4 4" if is_region else DASHES[number % len(DASHES)]
@@ -192,8 +214,13 @@ def line_chart(
     return _svg(chart_id, title, summary, width, height, "".join(parts), css_class)
 
 
-def bar_chart(chart_id, title, summary, rows, mean=None, unit_label="", width=760, css_class="kis-chart"):
-    """Horizontal bars, one per row (label, cell) already sorted; text beside every bar."""
+def bar_chart(
+    chart_id, title, summary, rows, mean=None, unit_label="", width=760, css_class="kis-chart", mean_label=None
+):
+    """Horizontal bars, one per row (label, cell) already sorted; text beside every bar.
+
+    ``mean``: a reference line (the region's weighted figure), named ``mean_label``.
+    """
     row_h, left, right, top = 26, 110 if width < 600 else 120, 90 if width < 600 else 70, 10
     height = top + row_h * max(len(rows), 1) + 30
     plot_w = width - left - right
@@ -202,7 +229,7 @@ def bar_chart(chart_id, title, summary, rows, mean=None, unit_label="", width=76
     parts = []
     # The mean line goes first so that bars and their figures are drawn on top of it.
     if mean is not None:
-        mean_label = _("Region mean")
+        mean_label = mean_label or _("Region mean")
         x = left + plot_w * float(mean) / float(top_value)
         bottom = top + row_h * len(rows)
         parts.append(

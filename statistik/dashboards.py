@@ -1,19 +1,20 @@
 """Read side of the dashboards: approved figures as a viewer may see them, in a fixed number of queries.
 
-Pages and exports both call these functions with the asking user, so both suppress the same way
-(through ``calc.visible_cells``). The number of queries does not depend on the number of periods
+Pages and exports both call these functions with the asking user, so both aggregate and suppress
+the same way (through ``disclosure.disclose``). The number of queries does not depend on the number of periods
 or municipalities: every function loads reports, indicators and values in one query each.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from intro_sodertorn import access
 from natverk.models import Municipality
 
-from .calc import Cell, Plan, formula_codes, visible_cells
+from .calc import Cell, sees_all_figures
+from .disclosure import COVERAGE_BASIS, coverage_of, disclose
 from .models import TOTAL, CatalogueVersion, Indicator, Period, Report, Value
 
 
@@ -87,26 +88,22 @@ def key_indicators():
     return list(version.indicators.filter(is_key=True).select_related("form").order_by("form__order", "order"))
 
 
-def _needed_codes(indicators_by_code, codes):
-    """The codes plus every code their formulas use, recursively."""
-    needed, queue = set(), list(codes)
-    while queue:
-        code = queue.pop()
-        if code in needed:
-            continue
-        needed.add(code)
-        indicator = indicators_by_code.get(code)
-        if indicator is not None and indicator.formula:
-            queue.extend(formula_codes(indicator.formula))
-    return needed
-
-
 @dataclass
 class Grid:
-    """Visible figures of approved reports: cells[(municipality_id, period_id)][(code, key)] -> Cell."""
+    """Figures of approved reports as a viewer may see them (``disclosure.disclose``).
+
+    cells[(municipality_id, period_id)][(code, key)] and region[period_id][(code, key)] -> Cell;
+    coverage[period_id] -> Coverage; versions[period_id] -> the catalogue version most reports used;
+    notes[(municipality_id, period_id, code, key)] -> the reporter's explanation of a large change.
+    """
 
     cells: dict = field(default_factory=dict)
     reported: dict = field(default_factory=lambda: defaultdict(set))  # period_id -> municipality ids
+    region: dict = field(default_factory=dict)
+    coverage: dict = field(default_factory=dict)
+    method: dict = field(default_factory=dict)
+    versions: dict = field(default_factory=dict)
+    notes: dict = field(default_factory=dict)
 
     def cell(self, municipality_id, period_id, code, key):
         report = self.cells.get((municipality_id, period_id))
@@ -114,54 +111,97 @@ class Grid:
             return Cell(None)
         return report.get((code, key), Cell(None))
 
+    def region_cell(self, period_id, code, key):
+        """The region's figure, Cell(None) when too few have reported (``coverage[period_id].reason()``)."""
+        return self.region.get(period_id, {}).get((code, key), Cell(None))
 
-def load_grid(user, periods, codes, keys=None):
-    """Approved figures for the periods and codes, as ``user`` may see them. Three queries.
 
-    ``keys``: {code: breakdown key} when a page shows one key per indicator; then only those cells
-    are worked out (other keys of the code read as missing).
+def _viewer(user):
+    return {"sees_all": sees_all_figures(user), "own_ids": frozenset(access.any_municipality_ids(user))}
 
-    The indicators of each catalogue version are planned once (``calc.Plan``); per report only its
-    figures are computed and suppressed.
+
+def _members_by_period(municipalities, periods):
+    return {p.pk: [m.pk for m in municipalities if _is_member(m, p)] for p in periods}
+
+
+def coverages(periods=None, municipalities=None):
+    """{period_id: Coverage} of the given periods (all when None). Three queries at most, for any number."""
+    if periods is None:
+        periods = list(Period.objects.order_by("year", "half"))
+    if municipalities is None:
+        municipalities = members(periods)
+    code, key = COVERAGE_BASIS
+    reported = defaultdict(set)
+    basis = defaultdict(list)
+    rows = Report.objects.reported().values_list("municipality_id", "period_id", "period__year", "period__half")
+    order = {}
+    for municipality_id, period_id, year, half in rows:
+        reported[period_id].add(municipality_id)
+        order[period_id] = (year, half or 0)
+    received = Value.objects.filter(
+        report__status=Report.Status.APPROVED, indicator__code=code, key=key, value__isnull=False
+    ).values_list("report__municipality_id", "report__period_id", "value")
+    for period in periods:
+        order[period.pk] = (period.year, period.half or 0)
+    ordered = sorted(order, key=lambda period_id: order[period_id])
+    position = {period_id: number for number, period_id in enumerate(ordered)}
+    for municipality_id, period_id, value in received:
+        basis[municipality_id].append((position[period_id], period_id, value))
+    for figures in basis.values():
+        figures.sort(key=lambda item: item[0])
+    result = coverage_of(ordered, _members_by_period(municipalities, periods), reported, basis)
+    return {period.pk: result[period.pk] for period in periods}
+
+
+# The reporter's explanation of a large change (shown as a footnote), where the model has it.
+_HAS_EXPLANATION = any(f.name == "explanation" for f in Value._meta.get_fields())
+
+
+def load_grid(user, periods, codes=None, keys=None):
+    """Approved figures for the periods, as ``user`` may see them, with the region's figures and coverage.
+
+    ``keys``: {code: breakdown key} when a page shows one key per indicator; only those cells are
+    returned (other keys read as missing). Suppression always looks at every figure of the reports,
+    so a figure is hidden the same way on every page. A fixed number of queries for any number of
+    periods and municipalities.
     """
     grid = Grid()
+    if not periods:
+        return grid
     approved = Report.objects.reported().filter(period__in=[period.pk for period in periods])
     reports = list(approved.values_list("pk", "municipality_id", "period_id", "version_id"))
+    municipalities = members(periods)
+    grid.coverage = coverages(periods, municipalities)
     if not reports:
         return grid
     by_version = defaultdict(list)
     for indicator in Indicator.objects.filter(version_id__in={r[3] for r in reports}).order_by("order"):
         by_version[indicator.version_id].append(indicator)
-    needed = set()
-    for indicators in by_version.values():
-        needed |= _needed_codes({indicator.code: indicator for indicator in indicators}, codes)
-    wanted = None if keys is None else {(code, keys[code]) for code in codes}
-    plans = {
-        version_id: Plan([indicator for indicator in indicators if indicator.code in needed], wanted)
-        for version_id, indicators in by_version.items()
-    }
     typed = defaultdict(dict)
     # A subquery, not a list of ids: the query stays one statement of the same size for any number of reports.
-    rows = Value.objects.filter(report__in=approved.values("pk"), indicator__code__in=needed).values_list(
-        "report_id", "indicator__code", "key", "value"
-    )
-    for report_id, code, key, value in rows:
+    fields = ["report_id", "indicator__code", "key", "value"] + (["explanation"] if _HAS_EXPLANATION else [])
+    rows = Value.objects.filter(report__in=approved.values("pk")).values_list(*fields)
+    where = {r[0]: (r[1], r[2]) for r in reports}
+    for report_id, code, key, value, *explanation in rows:
         typed[report_id][(code, key)] = value
-    for report_id, municipality_id, period_id, version_id in reports:
-        plan = plans[version_id]
-        grid.cells[(municipality_id, period_id)] = visible_cells(
-            user, municipality_id, plan.indicators, typed[report_id], plan
-        )
+        if explanation and explanation[0]:
+            grid.notes[(*where[report_id], code, key)] = explanation[0]
+    wanted = None if keys is None else {(code, keys[code]) for code in (codes or keys)}
+    table = disclose(
+        [(m, p, v, typed[pk]) for pk, m, p, v in reports],
+        by_version,
+        _members_by_period(municipalities, periods),
+        grid.coverage,
+        wanted=wanted,
+        **_viewer(user),
+    )
+    grid.cells, grid.region, grid.method = table.cells, table.region, table.method
+    used = defaultdict(lambda: defaultdict(int))
+    for _pk, municipality_id, period_id, version_id in reports:
         grid.reported[period_id].add(municipality_id)
+        used[period_id][version_id] += 1
+    grid.versions = {pid: max(counts, key=lambda v: (counts[v], v)) for pid, counts in used.items()}
     return grid
-
-
-def mean(cells):
-    """Unweighted mean of the figures the viewer can see (suppressed ones never enter it)."""
-    values = [cell.shown for cell in cells if cell.shown is not None]
-    if not values:
-        return None
-    return (sum(values) / len(values)).quantize(Decimal("0.1"))
 
 
 def members(periods):
@@ -185,8 +225,36 @@ class Row:
     municipality: object = None
 
 
+def definition_changes(code, periods, versions):
+    """Where the definition of ``code`` changes between consecutive periods of a series (catalogue versions).
+
+    ``versions``: {period_id: version_id} of the reports. One query, only when the series spans two
+    versions. Returns [{"index": i, "period": p, "before": Indicator, "after": Indicator}], period i
+    being the first under the new definition.
+    """
+    used = {versions[p.pk] for p in periods if p.pk in versions}
+    if len(used) < 2:
+        return []
+    by_version = {
+        i.version_id: i for i in Indicator.objects.filter(code=code, version_id__in=used).select_related("version")
+    }
+    changes, before = [], None
+    for index, period in enumerate(periods):
+        current = by_version.get(versions.get(period.pk))
+        if current is None:
+            continue
+        if before is not None and _definition(before) != _definition(current):
+            changes.append({"index": index, "period": period, "before": before, "after": current})
+        before = current
+    return changes
+
+
+def _definition(indicator):
+    return (indicator.definition.strip(), indicator.formula, indicator.unit, indicator.breakdown, indicator.name)
+
+
 def indicator_series(user, indicator, periods, filters):
-    """Time series of one indicator per municipality, with the region's mean and n of N per period."""
+    """Time series of one indicator per municipality, with the region's figure and its coverage per period."""
     key = filters.key_for(indicator)
     grid = load_grid(user, periods, [indicator.code], {indicator.code: key})
     municipalities = members(periods)
@@ -194,9 +262,29 @@ def indicator_series(user, indicator, periods, filters):
         Row(m.name, [grid.cell(m.pk, p.pk, indicator.code, key) for p in periods], municipality=m)
         for m in municipalities
     ]
-    region = [Cell(mean([row.cells[index] for row in rows])) for index in range(len(periods))]
-    counts = [(len(grid.reported[p.pk]), sum(1 for m in municipalities if _is_member(m, p))) for p in periods]
-    return {"rows": rows, "region": region, "counts": counts, "key": key}
+    region = [grid.region_cell(p.pk, indicator.code, key) for p in periods]
+    coverage = [grid.coverage.get(p.pk) for p in periods]
+    return {
+        "rows": rows,
+        "region": region,
+        "coverage": coverage,
+        "counts": [(c.reported, c.members) if c else (0, 0) for c in coverage],
+        "key": key,
+        "method": grid.method.get(indicator.code, "sum"),
+        "changes": definition_changes(indicator.code, periods, grid.versions),
+        "notes": _notes(grid, periods, municipalities, indicator.code, key),
+    }
+
+
+def _notes(grid, periods, municipalities, code, key):
+    """The reporters' explanations of large changes behind the figures shown, as footnotes."""
+    result = []
+    for period in periods:
+        for municipality in municipalities:
+            text = grid.notes.get((municipality.pk, period.pk, code, key))
+            if text:
+                result.append({"municipality": municipality.name, "period": period, "text": text})
+    return result
 
 
 def sort_comparison(rows):
@@ -210,24 +298,25 @@ def sort_comparison(rows):
 
 
 def indicator_comparison(user, indicator, period, filters):
-    """All member municipalities for one period, sorted, with the region's mean and n of N."""
+    """All member municipalities for one period, sorted, with the region's figure and its coverage."""
     key = filters.key_for(indicator)
     grid = load_grid(user, [period], [indicator.code], {indicator.code: key})
     municipalities = [m for m in members([period]) if _is_member(m, period)]
     rows = [Row(m.name, [grid.cell(m.pk, period.pk, indicator.code, key)], municipality=m) for m in municipalities]
-    average = mean([row.cells[0] for row in rows])
+    coverage = grid.coverage.get(period.pk)
     return {
         "rows": sort_comparison(rows),
-        "mean": average,
-        "mean_cell": Cell(average),
-        "reported": len(grid.reported[period.pk]),
+        "region": grid.region_cell(period.pk, indicator.code, key),
+        "coverage": coverage,
+        "reported": coverage.reported if coverage else 0,
         "members": len(municipalities),
         "key": key,
+        "method": grid.method.get(indicator.code, "sum"),
     }
 
 
 def change_display(change, indicator):
-    """A change with its sign, in percentage points for shares."""
+    """A change with its sign, in percentage points for shares: "+10 procentenheter"."""
     if change is None:
         return "–"
     text = Cell(abs(change)).display()
@@ -236,57 +325,90 @@ def change_display(change, indicator):
     return f"{sign}{text} {unit}"
 
 
-def region_overview(user, filters):
-    """The latest period with approved reports (up to ``filters.year_to``): key figures as the region's mean,
-    and the change from a year before."""
-    reports = Report.objects.reported()
-    if filters.year_to:
-        # The chosen year, or the latest year before it that has approved reports.
-        reports = reports.filter(period__year__lte=filters.year_to)
-    latest_id = reports.order_by("-period__year", "-period__half").values_list("period_id", flat=True).first()
-    if latest_id is None:
+def _previous(period, periods):
+    return next((p for p in periods if p.year == period.year - 1 and p.half == period.half), None)
+
+
+def region_overview(user, filters, period_id=None):
+    """Key figures of the region for the latest period whose regional figure may be shown (up to
+    ``filters.year_to``), beside the year before; later, partly reported periods are offered with
+    their coverage. ``period_id``: a period chosen on the page, also a thinly reported one (its
+    figures then say why they are not shown).
+    """
+    periods = list(Period.objects.order_by("year", "half"))
+    if not periods:
         return None
-    latest = Period.objects.get(pk=latest_id)
-    previous = Period.objects.filter(year=latest.year - 1, half=latest.half).first()
-    periods = [p for p in (previous, latest) if p]
+    municipalities = members(periods)
+    coverage = coverages(periods, municipalities)
+    candidates = [p for p in periods if not filters.year_to or p.year <= filters.year_to]
+    reported = [p for p in periods if coverage[p.pk].reported]
+    in_range = [p for p in candidates if coverage[p.pk].reported]
+    if not in_range:
+        return None
+    shown = [p for p in in_range if coverage[p.pk].shown]
+    chosen = next((p for p in reported if str(p.pk) == str(period_id)), None)
+    latest = chosen or (shown[-1] if shown else in_range[-1])
+    previous = _previous(latest, periods)
     indicators = key_indicators()
-    grid = load_grid(user, periods, [i.code for i in indicators], {i.code: filters.key_for(i) for i in indicators})
-    municipalities = [m for m in members([latest]) if _is_member(m, latest)]
+    grid = load_grid(
+        user,
+        [p for p in (previous, latest) if p],
+        [i.code for i in indicators],
+        {i.code: filters.key_for(i) for i in indicators},
+    )
     figures = []
     for indicator in indicators:
         key = filters.key_for(indicator)
-        now = mean([grid.cell(m.pk, latest.pk, indicator.code, key) for m in municipalities])
-        before = mean([grid.cell(m.pk, previous.pk, indicator.code, key) for m in municipalities]) if previous else None
-        change = now - before if now is not None and before is not None else None
+        now = grid.region_cell(latest.pk, indicator.code, key)
+        before = grid.region_cell(previous.pk, indicator.code, key) if previous else Cell(None)
+        change = now.shown - before.shown if now.shown is not None and before.shown is not None else None
         figures.append(
             {
                 "indicator": indicator,
                 "key": key,
-                "now": Cell(now),
-                "before": Cell(before),
+                "now": now,
+                "before": before,
                 "change": change,
                 "change_display": change_display(change, indicator),
+                "method": grid.method.get(indicator.code, "sum"),
             }
         )
+    order = (latest.year, latest.half or 0)
     return {
         "latest": latest,
         "previous": previous,
         "figures": figures,
-        "reported": len(grid.reported[latest.pk]),
-        "members": len(municipalities),
+        "coverage": coverage[latest.pk],
+        "previous_coverage": coverage[previous.pk] if previous else None,
+        # Other periods to choose: later ones (partly reported) and, for a thin one, the latest shown.
+        "later": [{"period": p, "coverage": coverage[p.pk]} for p in reported if (p.year, p.half or 0) > order],
+        "latest_shown": shown[-1] if shown and shown[-1] != latest else None,
+        "reported": coverage[latest.pk].reported,
+        "members": coverage[latest.pk].members,
     }
 
 
-def municipality_profile(user, municipality, periods, filters):
-    """Each key figure of one municipality per period, beside the region's mean."""
+def municipality_profile(user, municipality, periods, filters, compare=()):
+    """Each key figure of one municipality per period, beside the region and the chosen municipalities."""
     indicators = key_indicators()
     grid = load_grid(user, periods, [i.code for i in indicators], {i.code: filters.key_for(i) for i in indicators})
-    municipalities = members(periods)
-    members_of = {p.pk: [m.pk for m in municipalities if _is_member(m, p)] for p in periods}
+    chosen = set(compare)
+    others = [m for m in members(periods) if m.pk in chosen and m.pk != municipality.pk]
     profile = []
     for indicator in indicators:
         key = filters.key_for(indicator)
-        own = [grid.cell(municipality.pk, p.pk, indicator.code, key) for p in periods]
-        region = [Cell(mean([grid.cell(m, p.pk, indicator.code, key) for m in members_of[p.pk]])) for p in periods]
-        profile.append({"indicator": indicator, "key": key, "own": own, "region": region})
-    return profile
+        profile.append(
+            {
+                "indicator": indicator,
+                "key": key,
+                "own": [grid.cell(municipality.pk, p.pk, indicator.code, key) for p in periods],
+                "region": [grid.region_cell(p.pk, indicator.code, key) for p in periods],
+                "compared": [
+                    {"municipality": m, "cells": [grid.cell(m.pk, p.pk, indicator.code, key) for p in periods]}
+                    for m in others
+                ],
+                "method": grid.method.get(indicator.code, "sum"),
+                "notes": _notes(grid, periods, [municipality, *others], indicator.code, key),
+            }
+        )
+    return {"profile": profile, "coverage": [grid.coverage.get(p.pk) for p in periods]}

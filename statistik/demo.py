@@ -3,7 +3,10 @@
 Magnitudes follow the real scale (SCB AA0003): Södertälje and Botkyrka receive a few hundred
 persons a year, Salem and Nykvarn tens; Nacka and Nykvarn report only from 2011, when they joined.
 Every figure is made up by a seeded random generator. Nynäshamn is late for the latest period, and
-the small municipalities give counts under 5, so suppression shows on the dashboards.
+the small municipalities give counts under 5, so suppression shows on the dashboards: Salem and
+Nykvarn have many small cells, Huddinge exactly one (women's exits to studies 2011), so that the
+secondary suppression ("..") shows. Catalogue version 2 changes the definition of AVS_ARB from the
+latest year on, so the time series mark a change of definition.
 """
 
 import datetime
@@ -16,7 +19,7 @@ from django.utils import timezone
 from natverk.models import Municipality
 
 from .calc import values_validate
-from .models import CatalogueVersion, Period, Report, ReportEvent, Value
+from .models import TOTAL, CatalogueVersion, Period, Report, ReportEvent, Value
 
 FICTITIOUS = "Fiktiva demosiffror – inte verklig statistik."
 
@@ -34,6 +37,13 @@ SCALE = {
     "Nykvarn": 9,
 }
 LATE = "Nynäshamn"
+# One municipality with a single small cell: (name, year, code, key, value); the total is kept.
+SINGLE_SMALL = ("Huddinge", 2011, "AVS_STU", "K", 3)
+NEW_DEFINITION = (
+    "AVS_ARB",
+    "Avslut till anställning om minst tre sammanhängande månader, även kommunala "
+    "arbetsmarknadsanställningar och nystartsjobb.",
+)
 SUBMITTED_LATEST = ("Haninge",)
 YEARS = range(2008, 2013)
 
@@ -86,13 +96,38 @@ def figures(scale, year, rng):
     return values
 
 
+def _new_version(old, year):
+    """Catalogue version 2 from ``year``: a copy of version 1 with AVS_ARB's definition changed."""
+    version, created = CatalogueVersion.objects.get_or_create(
+        number=old.number + 1,
+        defaults={
+            "name": "KIS ny definition av avslut till arbete",
+            "valid_from_year": year,
+            "notes": "Avslut till arbete räknas från tre månaders anställning (fiktiv ändring i demodata).",
+        },
+    )
+    if created:
+        copies = {}
+        source = list(old.indicators.order_by("order"))
+        code_of = {indicator.pk: indicator.code for indicator in source}
+        for indicator in source:
+            parent = code_of.get(indicator.part_of_id)
+            indicator.pk = None
+            indicator.version = version
+            indicator.part_of = copies.get(parent)
+            if indicator.code == NEW_DEFINITION[0]:
+                indicator.definition = NEW_DEFINITION[1]
+            indicator.save()
+            copies[indicator.code] = indicator
+    return version
+
+
 def load(stdout=None):
     rng = random.Random(2010)
-    version = CatalogueVersion.objects.order_by("number").first()
+    first = CatalogueVersion.objects.order_by("number").first()
     region = get_user_model().objects.filter(username="statistik-region").first()
-    indicators = list(version.indicators.all())
-    by_code = {indicator.code: indicator for indicator in indicators}
     latest_year = max(YEARS)
+    versions = dict.fromkeys(YEARS, first) | {latest_year: _new_version(first, latest_year)}
     count = 0
     for year in YEARS:
         period, _created = Period.objects.get_or_create(
@@ -106,7 +141,15 @@ def load(stdout=None):
         for municipality in Municipality.objects.members_during(period.start, period.end):
             if municipality.name == LATE and year == latest_year:
                 continue
+            version = versions[year]
+            indicators = list(version.indicators.all())
+            by_code = {indicator.code: indicator for indicator in indicators}
             values = figures(SCALE.get(municipality.name, 50), year, rng)
+            name, small_year, code, key, small = SINGLE_SMALL
+            if (municipality.name, year) == (name, small_year):
+                other = "M" if key == "K" else "K"
+                values[(code, other)] = values[(code, TOTAL)] - small
+                values[(code, key)] = small
             cleaned, errors = values_validate(indicators, values)
             assert not errors, (municipality, year, errors)
             status = Report.Status.APPROVED

@@ -11,7 +11,9 @@ from intro_sodertorn.exports import register_export
 from natverk.models import Municipality
 
 from . import dashboards
+from .disclosure import RULE_SV
 from .models import KEY_LABELS, Period, Report
+from .presenters import region_label
 
 
 def _value(cell):
@@ -29,8 +31,12 @@ def _preamble(title, params, filters):
             "sex": KEY_LABELS[filters.sex],
             "age": KEY_LABELS[filters.age],
         },
-        _("Exported %(date)s. “–” missing, “<5” suppressed (fewer than 5 persons).")
+        _(
+            "Exported %(date)s. “–” missing, “<5” suppressed (1–4 persons), “..” not shown so that a "
+            "suppressed figure cannot be worked out. Counts of the region are sums, shares weighted."
+        )
         % {"date": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
+        RULE_SV,
     ]
 
 
@@ -49,19 +55,32 @@ def export_title(kind, params):
 @register_export("statistik.overview")
 def build_overview(job, writer, progress):
     filters = dashboards.filters_from(job.params)
-    overview = dashboards.region_overview(job.user, filters)
+    overview = dashboards.region_overview(job.user, filters, job.params.get("period"))
+    latest = str(overview["latest"]) if overview else _("Latest")
+    previous = str(overview["previous"]) if overview and overview["previous"] else _("Year before")
+    coverage = [
+        _("%(period)s: %(coverage)s have reported.") % {"period": period, "coverage": cover.text()}
+        + (" " + cover.reason() if not cover.shown else "")
+        for period, cover in (
+            [(overview["latest"], overview["coverage"]), (overview["previous"], overview["previous_coverage"])]
+            if overview
+            else []
+        )
+        if cover is not None
+    ]
     sheet = writer.add_sheet(
         _("Overview"),
         header=[
             _("Code"),
             _("Indicator"),
             _("Breakdown"),
-            _("Latest"),
-            _("Year before"),
-            _("Change from the year before"),
+            latest,
+            previous,
+            _("Change %(previous)s–%(latest)s") % {"previous": previous, "latest": latest},
             _("Unit"),
+            _("Region's figure"),
         ],
-        preamble=_preamble(job.title, job.params, filters),
+        preamble=_preamble(job.title, job.params, filters) + coverage,
     )
     if overview:
         for figure in overview["figures"]:
@@ -74,7 +93,10 @@ def build_overview(job, writer, progress):
                     _value(figure["now"]),
                     _value(figure["before"]),
                     float(figure["change"]) if figure["change"] is not None else "–",
-                    indicator.get_unit_display(),
+                    _("percentage points")
+                    if indicator.unit == indicator.Unit.PERCENT
+                    else indicator.get_unit_display(),
+                    str(region_label(figure["method"])),
                 ]
             )
     return "kis-oversikt.xlsx"
@@ -93,7 +115,12 @@ def build_series(job, writer, progress):
     )
     for row in series["rows"]:
         sheet.append([row.label] + [_value(cell) for cell in row.cells])
-    sheet.append([_("Region mean")] + [_value(cell) for cell in series["region"]])
+    sheet.append([str(region_label(series["method"]))] + [_value(cell) for cell in series["region"]])
+    sheet.append([_("Have reported")] + [cover.text() if cover else "" for cover in series["coverage"]])
+    for change in series["changes"]:
+        sheet.append([_("New definition from %(period)s") % {"period": change["period"]}, change["after"].definition])
+    for note in series["notes"]:
+        sheet.append([f"{note['municipality']} {note['period']}", note["text"]])
     return f"kis-{indicator.code.lower()}-tidsserie.xlsx"
 
 
@@ -109,11 +136,11 @@ def build_comparison(job, writer, progress):
         preamble=_preamble(
             f"{job.title}: {indicator.label} {period} ({KEY_LABELS[comparison['key']]})", job.params, filters
         )
-        + [_("%(reported)s of %(members)s have reported") % comparison],
+        + [comparison["coverage"].text() if comparison["coverage"] else ""],
     )
     for row in comparison["rows"]:
         sheet.append([row.label, _value(row.cells[0])])
-    sheet.append([_("Region mean"), float(comparison["mean"]) if comparison["mean"] is not None else "–"])
+    sheet.append([str(region_label(comparison["method"])), _value(comparison["region"])])
     return f"kis-{indicator.code.lower()}-{period}.xlsx".replace(" ", "-")
 
 
@@ -122,7 +149,8 @@ def build_municipality(job, writer, progress):
     filters = dashboards.filters_from(job.params)
     municipality = Municipality.objects.get(pk=job.params.get("municipality"))
     periods = dashboards.periods_in_range(filters)
-    profile = dashboards.municipality_profile(job.user, municipality, periods, filters)
+    compare = [int(v) for v in job.params.get("compare", "").split(",") if v.isdigit() and len(v) < 10]
+    profile = dashboards.municipality_profile(job.user, municipality, periods, filters, compare)["profile"]
     sheet = writer.add_sheet(
         municipality.name,
         header=[_("Code"), _("Indicator"), _("Series")] + [str(p) for p in periods],
@@ -131,7 +159,13 @@ def build_municipality(job, writer, progress):
     for item in profile:
         indicator = item["indicator"]
         sheet.append([indicator.code, indicator.label, municipality.name] + [_value(c) for c in item["own"]])
-        sheet.append([indicator.code, indicator.label, _("Region mean")] + [_value(c) for c in item["region"]])
+        for other in item["compared"]:
+            sheet.append(
+                [indicator.code, indicator.label, other["municipality"].name] + [_value(c) for c in other["cells"]]
+            )
+        sheet.append(
+            [indicator.code, indicator.label, str(region_label(item["method"]))] + [_value(c) for c in item["region"]]
+        )
     return f"kis-{municipality.code}.xlsx"
 
 

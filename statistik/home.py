@@ -84,11 +84,15 @@ def panels(request):
         figures = []
         indicators = dashboards.key_indicators()
         indicator = next((i for i in indicators if i.code == "AVS_ANDEL"), indicators[0] if indicators else None)
-        latest = Period.objects.filter(reports__status=Report.Status.APPROVED).order_by("-year", "-half").first()
+        periods = list(Period.objects.order_by("year", "half"))
+        coverage = dashboards.coverages(periods) if indicator else {}
+        # The latest period whose regional figure may be shown; a later, partly reported one is named.
+        reported = [p for p in periods if coverage.get(p.pk) and coverage[p.pk].reported]
+        shown = [p for p in reported if coverage[p.pk].shown]
+        latest = shown[-1] if shown else (reported[-1] if reported else None)
+        later = [p for p in reported if latest and (p.year, p.half or 0) > (latest.year, latest.half or 0)]
         if indicator and latest:
-            grid = dashboards.load_grid(user, [latest], [indicator.code])
-            members = [m for m in dashboards.members([latest]) if dashboards._is_member(m, latest)]
-            region = dashboards.mean([grid.cell(m.pk, latest.pk, indicator.code, "T") for m in members])
+            grid = dashboards.load_grid(user, [latest], [indicator.code], {indicator.code: "T"})
             for municipality in Municipality.objects.filter(pk__in=manager_ids):
                 figures.append(
                     {
@@ -96,7 +100,9 @@ def panels(request):
                         "indicator": indicator,
                         "period": latest,
                         "cell": grid.cell(municipality.pk, latest.pk, indicator.code, "T"),
-                        "region": dashboards.Cell(region),
+                        "region": grid.region_cell(latest.pk, indicator.code, "T"),
+                        "coverage": coverage[latest.pk],
+                        "later": [{"period": p, "coverage": coverage[p.pk]} for p in later[-1:]],
                     }
                 )
         if figures:

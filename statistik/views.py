@@ -419,9 +419,11 @@ def dashboard(request):
     from .presenters import overview_sentence
 
     form, filters = _filters(request, single_year=True)
-    overview = dashboards.region_overview(request.user, filters)
+    overview = dashboards.region_overview(request.user, filters, request.GET.get("period"))
     context = {"form": form, "overview": overview, "filters": filters, "query": request.GET.urlencode()}
     context["showing"] = overview_sentence(overview, filters) if overview else ""
+    # The export makes the table of the period shown.
+    context["period"] = overview["latest"] if overview else None
     return render(request, "statistik/dashboard.html", context)
 
 
@@ -446,8 +448,18 @@ def dashboard_municipality(request, pk):
 
     municipality = get_object_or_404(Municipality, pk=pk)
     form, filters = _filters(request)
-    context = municipality_page(request.user, municipality, filters)
-    context |= {"form": form, "filters": filters, "query": request.GET.urlencode()}
+    # Municipalities to compare with over all periods (?jamfor=<id>&jamfor=<id>); anything else is ignored.
+    chosen = request.GET.getlist("jamfor")
+    compare = [int(value) for value in chosen if value.isascii() and value.isdigit() and len(value) < 10][:9]
+    context = municipality_page(request.user, municipality, filters, compare)
+    context |= {
+        "form": form,
+        "filters": filters,
+        "query": request.GET.urlencode(),
+        "compare": set(compare),
+        "compare_param": ",".join(str(pk) for pk in compare),
+        "choices": [m for m in dashboards.members(context["periods"]) if m.pk != municipality.pk],
+    }
     return render(request, "statistik/dashboard_municipality.html", context)
 
 
@@ -461,7 +473,7 @@ def export(request, kind):
         raise Http404
     params = {
         key: request.POST.get(key, "")
-        for key in ("year_from", "year_to", "sex", "age", "code", "period", "municipality")
+        for key in ("year_from", "year_to", "sex", "age", "code", "period", "municipality", "compare")
     }
     params["language"] = request.LANGUAGE_CODE
     export_start(request.user, kind, export_title(kind, params), params)

@@ -58,14 +58,14 @@ def test_a_small_count_is_suppressed_on_the_page_for_other_municipalities_but_no
     assert _row(own, "Botkyrka") == "3"
 
 
-def test_a_share_computed_from_a_suppressed_count_is_suppressed_and_out_of_the_mean(client_as, reported):
+def test_a_share_computed_from_a_suppressed_count_is_hidden_and_a_thin_region_is_not_shown(client_as, reported):
     html = _comparison(client_as("strateg"), "AVS_ANDEL", reported)
     # Botkyrka's share (13 of 23 = 56.5 %) would give its 3 away: it is not shown...
     assert "56,5" not in html
-    assert "(&lt;5)" in html
-    # ...and the mean is of what the viewer can see: Huddinge 80, Salem 50, Haninge 75 -> 68.3.
-    assert "68,3" in html
-    assert "4 av 10 har rapporterat" in html  # approved only; Tyresö's is not yet approved
+    assert _row(html, "Botkyrka") == ".."
+    # ...and with 4 of 10 municipalities approved there is no regional figure, and the page says why.
+    assert "4 av 10 kommuner" in html  # approved only; Tyresö's is not yet approved
+    assert "Regionens värde visas inte" in html
 
 
 def test_zero_missing_and_suppressed_look_different(client_as, reported):
@@ -129,18 +129,23 @@ def test_every_dashboard_export_runs_and_carries_the_parameters(
 def test_region_overview_shows_key_figures_with_the_change_from_the_year_before(
     client_as, make_report, municipalities, reported
 ):
+    make_report(municipalities["Nacka"], reported, exits(10, studies=10, other=20), status="approved")
     before = Period.objects.create(year=2011, deadline=datetime.date(2012, 2, 28), status="closed")
-    make_report(municipalities["Huddinge"], before, exits(10, studies=10, other=20), status="approved")
+    for name in ("Huddinge", "Botkyrka", "Salem", "Haninge", "Nacka"):
+        make_report(municipalities[name], before, exits(10, studies=10, other=20), status="approved")
     html = client_as("introchef-botkyrka").get(reverse("statistik:dashboard")).content.decode()
     assert "Andel avslut till arbete eller studier" in html and "2012" in html
     assert "procentenheter" in html and "jämfört med 2011" in html
+    assert "5 av 10 kommuner" in html
+    # No nested brackets around a change.
+    assert not re.search(r"\([^()]*\([^()]*\)[^()]*\)", re.sub(r"<[^>]+>", "", html))
 
 
 def test_the_municipality_profile_has_accessible_charts_with_tables(client_as, municipalities, reported):
     url = reverse("statistik:dashboard_municipality", args=[municipalities["Botkyrka"].pk])
     html = client_as("introchef-botkyrka").get(url).content.decode()
     assert 'role="img"' in html and "<title" in html and "<desc" in html
-    assert "Regionens medelvärde" in html and "Källa:" in html
+    assert "Regionen (vägd)" in html and "Regionen (summa)" in html and "Källa:" in html
     assert html.count("<table") >= 6
 
 
