@@ -7,3 +7,11 @@ class InsatsbasenConfig(AppConfig):
 
     name = "insatsbasen"
     verbose_name = _("Insatsbasen")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import search
+
+        # SQLite drops a table's triggers when Django rebuilds the table to alter it: put the search's back.
+        post_migrate.connect(search.ensure_index, sender=self)

@@ -96,37 +96,37 @@ def seed(size, stdout=None):
             # row is written once (the search index is kept up to date on every write). build_document reads
             # the target groups through the relation of a saved insats: a stand-in pk and the groups as if
             # prefetched let it do so without a query; the pk is cleared again before the insert.
+            place = Place(
+                name=f"{municipality.name} vägledningscentrum", city=words["place"], municipality_id=municipality.pk
+            )
             insats.pk = -1
             _prefetched(insats, "target_groups", linked)
+            _prefetched(insats, "places", [place])
             insats.search_document = search.build_document(insats)
             insats.review_due_on = insats.compute_review_due_on()
             insats.pk = None
             rows.append(insats)
             participating = rng.sample(municipalities, k=rng.choice([0, 0, 0, 1, 2]))
-            plans.append((linked, participating, words["place"]))
+            plans.append((linked, participating, place))
         Insats.objects.bulk_create(rows)
 
         group_links, municipality_links, places, changes = [], [], [], []
         GroupLink = Insats.target_groups.through
         MunicipalityLink = Insats.participating_municipalities.through
-        for insats, (target_groups, participating, city) in zip(rows, plans, strict=True):
+        for insats, (target_groups, participating, place) in zip(rows, plans, strict=True):
             group_links += [GroupLink(insats_id=insats.pk, targetgroup_id=group.pk) for group in target_groups]
             municipality_links += [
                 MunicipalityLink(insats_id=insats.pk, municipality_id=other.pk)
                 for other in participating
                 if other.pk != insats.owner_municipality_id
             ]
-            places.append(
-                Place(
-                    insats=insats,
-                    name=f"{insats.owner_municipality.name} vägledningscentrum",
-                    street_address=f"{rng.choice(['Storgatan', 'Kyrkvägen', 'Torget', 'Centrumvägen'])} "
-                    f"{rng.randint(1, 40)}",
-                    postal_code=f"1{rng.randint(40, 59)} {rng.randint(10, 99)}",
-                    city=city,
-                    municipality_id=insats.owner_municipality_id,
-                )
+            # The place build_document read (name, city), completed now that the insats has its key.
+            place.insats = insats
+            place.street_address = (
+                f"{rng.choice(['Storgatan', 'Kyrkvägen', 'Torget', 'Centrumvägen'])} {rng.randint(1, 40)}"
             )
+            place.postal_code = f"1{rng.randint(40, 59)} {rng.randint(10, 99)}"
+            places.append(place)
             changes.append(InsatsChange(insats=insats, field="created", new_value=insats.name))
         GroupLink.objects.bulk_create(group_links)
         MunicipalityLink.objects.bulk_create(municipality_links, ignore_conflicts=True)
@@ -146,7 +146,7 @@ def _prefetched(instance, relation, objects):
     queryset = getattr(instance, relation).model.objects.all()
     queryset._result_cache = list(objects)
     queryset._prefetch_done = True
-    instance._prefetched_objects_cache = {relation: queryset}
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
 
 
 def demo_domain(municipality):
