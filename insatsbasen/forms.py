@@ -9,15 +9,24 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from intro_sodertorn import access
 from intro_sodertorn.forms import cap_text_fields
 from intro_sodertorn.widgets import FastSelect
 from natverk.models import Contact, Municipality, Organisation
 
-from .models import LANGUAGES, Category, Funding, Insats, Place, TargetGroup, ordered_languages
-from .services import EDITABLE_FIELDS, gate_message
+from .models import (
+    LANGUAGES,
+    PUBLISH_INSTRUCTIONS,
+    Category,
+    Funding,
+    Insats,
+    Place,
+    TargetGroup,
+    ordered_languages,
+)
+from .services import EDITABLE_FIELDS
 
 
 def administered_municipalities(user):
@@ -129,10 +138,21 @@ class InsatsForm(forms.ModelForm):
 
     def add_gate_errors(self, gaps):
         """Show the publishing gate's refusal: one sentence naming everything missing, and a mark at each field."""
-        self.add_error(None, gate_message(gaps))
-        for _key, field_name, message in gaps:
+        count = len(gaps)
+        self.add_error(
+            None,
+            ngettext(
+                "It cannot be published yet: %(count)s thing a newcomer needs is missing (marked below). "
+                "Add it, or choose the status Draft to save the insats without publishing it.",
+                "It cannot be published yet: %(count)s things a newcomer needs are missing (marked below). "
+                "Add them, or choose the status Draft to save the insats without publishing it.",
+                count,
+            )
+            % {"count": count},
+        )
+        for key, field_name, _message in gaps:
             if field_name in self.fields:
-                self.add_error(field_name, _("Needed to publish: %(what)s.") % {"what": message})
+                self.add_error(field_name, PUBLISH_INSTRUCTIONS[key])
 
     def clean(self):
         cleaned = super().clean()

@@ -555,6 +555,19 @@ PUBLISH_GAPS = {
 }
 
 
+# What to do about each gap, said at the field on the form.
+PUBLISH_INSTRUCTIONS = {
+    "reach": _(
+        "Give a way to reach someone: a function e-mail address or phone, a contact person shown publicly, "
+        "or a provider with a website."
+    ),
+    "where": _("Add at least one place below, or tick “remote or at home”."),
+    "languages": _("Choose at least one language of instruction."),
+    "how_to_apply": _("Write how to apply."),
+    "intake_dates": _("The intake is “Fixed dates”: write the dates."),
+}
+
+
 def publish_gaps(insats, place_count=None):
     """The gate: ``(key, field name, message)`` for each thing missing before the insats may be published.
 
