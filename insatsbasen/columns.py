@@ -1,15 +1,21 @@
 """The Excel layout of an insats, shared by the export and the import so a file imports back unchanged.
 
-Choice fields are written as their codes (stable whatever the language); related objects by name;
-lists separated by "; ". The header labels are Swedish, always (files travel between people).
+A file says what the user reads on screen, in Swedish whatever the language of the page (files travel between
+people): choices by their label ("Publicerad", "Löpande intag", "ESF"), languages by name, related objects by
+name, lists separated by "; ", yes/no as "ja"/"nej". The import reads those labels, the English ones and the
+codes of earlier files alike (``choice_code``).
 """
+
+import functools
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
+from .models import LANGUAGES, Funding, Insats
+
 SEPARATOR = "; "
 
-# (key, label, kind). Kinds: text, int, date, bool, code (choice code), codes (list of codes),
+# (key, label, kind). Kinds: text, int, date, bool, choice (one choice, by label), choices (a list of choices),
 # fk (related by name), m2m (names), readonly (exported only, ignored on import).
 COLUMNS = [
     ("id", _("Id"), "int"),
@@ -17,24 +23,26 @@ COLUMNS = [
     ("short_description", _("Short description"), "text"),
     ("description", _("Full description"), "text"),
     ("category", _("Category"), "fk"),
-    ("plan_part", _("Part of the establishment plan (code)"), "code"),
+    ("plan_part", _("Part of the establishment plan"), "choice"),
     ("target_groups", _("Target groups"), "m2m"),
     ("age_min", _("Age from"), "int"),
     ("age_max", _("Age to"), "int"),
     ("eligibility", _("Who can take part"), "text"),
-    ("languages", _("Languages (ISO 639 codes)"), "codes"),
+    ("languages", _("Languages"), "choices"),
     ("provider", _("Provider"), "fk"),
-    ("provider_type", _("Provider type (code)"), "code"),
+    ("provider_type", _("Provider type"), "choice"),
     ("owner_municipality", _("Owning municipality"), "fk"),
     ("participating_municipalities", _("Participating municipalities"), "m2m"),
+    ("is_remote", _("Remote or at home (yes/no)"), "bool"),
+    ("places", _("Places (changed on the insats's page)"), "readonly"),
     ("start_date", _("Start date"), "date"),
     ("end_date", _("End date"), "date"),
-    ("intake", _("Intake (code)"), "code"),
+    ("intake", _("Intake"), "choice"),
     ("intake_dates", _("Intake dates"), "text"),
     ("hours", _("Schedule"), "text"),
     ("capacity", _("Capacity (places)"), "int"),
     ("participant_cost", _("Cost for the participant"), "text"),
-    ("funding", _("Funding (codes)"), "codes"),
+    ("funding", _("Funding"), "choices"),
     ("contact", _("Contact person"), "fk"),
     ("contact_is_public", _("Show contact person publicly (yes/no)"), "bool"),
     ("function_email", _("Function e-mail address"), "text"),
@@ -42,12 +50,22 @@ COLUMNS = [
     ("how_to_apply", _("How to apply"), "text"),
     ("web_link", _("Web link"), "text"),
     ("internal_notes", _("Internal notes"), "text"),
-    ("status", _("Status (code)"), "code"),
+    ("status", _("Status"), "choice"),
     ("review_interval_months", _("Review interval (months)"), "int"),
     ("version", _("Version"), "readonly"),
     ("last_verified_at", _("Last verified"), "readonly"),
     ("review_due_on", _("Review due"), "readonly"),
 ]
+LABELS = {key: label for key, label, _kind in COLUMNS}
+
+CHOICES = {
+    "plan_part": Insats.PlanPart.choices,
+    "provider_type": Insats.ProviderType.choices,
+    "intake": Insats.Intake.choices,
+    "status": Insats.Status.choices,
+    "languages": LANGUAGES,
+    "funding": Funding.choices,
+}
 
 
 def header():
@@ -55,22 +73,61 @@ def header():
         return [str(label) for _key, label, _kind in COLUMNS]
 
 
+@functools.cache
+def _swedish_labels(key):
+    """Code → Swedish label of one choice column (translations do not change while the process runs)."""
+    with override("sv"):
+        return {code: str(label) for code, label in CHOICES[key]}
+
+
+@functools.cache
+def _codes_by_text(key):
+    """Lower-cased Swedish label, English label and code → code, for reading a file back."""
+    codes = {}
+    for language in ("en", "sv"):  # Swedish last: it wins if an English label were another choice's Swedish one
+        with override(language):
+            codes.update({str(label).strip().lower(): code for code, label in CHOICES[key]})
+    codes.update({code.lower(): code for code, _label in CHOICES[key] if code})
+    return codes
+
+
+def choice_label(key, code):
+    return _swedish_labels(key).get(code, code)
+
+
+def choice_code(key, text):
+    """The code of a label or code as read from a file; ``None`` when it is not one of the choices."""
+    text = str(text or "").strip()
+    if not text:
+        return ""
+    return _codes_by_text(key).get(text.lower())
+
+
+def place_text(place):
+    town = " ".join(part for part in [place.postal_code, place.city] if part)
+    return ", ".join(part for part in [place.name, place.street_address, town] if part)
+
+
+def cell(insats, key, kind):
+    """One cell of an insats's row (the insats comes with its relations prefetched)."""
+    if key == "places":
+        return SEPARATOR.join(place_text(place) for place in insats.places.all())
+    value = getattr(insats, key)
+    if kind == "m2m":
+        return SEPARATOR.join(sorted(str(obj) for obj in value.all()))
+    if kind == "choices":
+        return SEPARATOR.join(choice_label(key, code) for code in value)
+    if kind == "choice":
+        return choice_label(key, value) if value or key == "plan_part" else ""
+    if kind == "fk":
+        return str(value) if value is not None else ""
+    if kind == "bool":
+        return "ja" if value else "nej"
+    if key == "last_verified_at" and value:
+        return value.date()
+    return "" if value is None else value
+
+
 def row_of(insats):
-    """One insats as a row of cells (the insats comes with its relations prefetched)."""
-    cells = []
-    for key, _label, kind in COLUMNS:
-        value = getattr(insats, key)
-        if kind == "m2m":
-            value = SEPARATOR.join(sorted(str(obj) for obj in value.all()))
-        elif kind == "codes":
-            value = SEPARATOR.join(value)
-        elif kind == "fk":
-            value = str(value) if value is not None else ""
-        elif kind == "bool":
-            value = "ja" if value else "nej"
-        elif key == "last_verified_at" and value:
-            value = value.date()
-        elif value is None:
-            value = ""
-        cells.append(value)
-    return cells
+    """One insats as a row of cells."""
+    return [cell(insats, key, kind) for key, _label, kind in COLUMNS]

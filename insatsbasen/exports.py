@@ -29,7 +29,7 @@ def insatser_for_export(job):
     editable = Insats.objects.editable_by(job.user).filter(pk=OuterRef("pk"))
     queryset = queryset.annotate(notes_readable=Exists(editable))
     return queryset.select_related("category", "owner_municipality", "provider", "contact").prefetch_related(
-        "target_groups", "participating_municipalities"
+        "target_groups", "participating_municipalities", "places"
     )
 
 

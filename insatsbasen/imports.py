@@ -33,6 +33,8 @@ class RowResult:
     errors: list = field(default_factory=list)
     pk: int | None = None
     data: dict = field(default_factory=dict)
+    changes: list = field(default_factory=list)  # (column label, old, new) of an update, as the file shows them
+    warnings: list = field(default_factory=list)  # e.g. a probable duplicate: shown, not blocking
 
 
 @dataclass
@@ -59,6 +61,10 @@ class ImportResult:
     @property
     def unchanged_count(self):
         return self.count("unchanged")
+
+    @property
+    def warned(self):
+        return [row for row in self.rows if row.warnings]
 
     def to_session(self):
         return {
@@ -95,6 +101,12 @@ def _text(value):
     return str(value).strip()
 
 
+def _choice(key, value):
+    """The code of a choice written as its label (Swedish or English) or as its code; "?text" when unknown."""
+    code = columns.choice_code(key, _text(value))
+    return f"?{_text(value)}" if code is None else code
+
+
 def row_to_form_data(cells):
     """A row of the export layout as the edit form's POST data."""
     values = dict(zip([key for key, _label, _kind in columns.COLUMNS], cells, strict=False))
@@ -114,8 +126,10 @@ def row_to_form_data(cells):
         elif kind == "m2m":
             model = TargetGroup if key == "target_groups" else Municipality
             data[key] = _names(model, value)
-        elif kind == "codes":
-            data[key] = _split(value)
+        elif kind == "choices":
+            data[key] = [_choice(key, part) for part in _split(value)]
+        elif kind == "choice":
+            data[key] = _choice(key, value)
         elif kind == "bool":
             data[key] = "on" if _text(value).lower() in ("ja", "yes", "true", "1", "x") else ""
         else:
@@ -154,7 +168,10 @@ def validate_row(number, data, municipality, user):
             )
         if data.get("version") and str(instance.version) != data["version"]:
             errors.append(_("The insats was changed in Insatsbasen after the file was exported."))
-    labels = {key: label for key, label, _kind in columns.COLUMNS}
+    labels = columns.LABELS
+    # The row as the file showed it before this upload, to say what an update changes (the form changes the
+    # instance's fields while it validates).
+    before = _cells(instance) if instance is not None else {}
     unknown = set()
     for key, value in data.items():
         values = value if isinstance(value, list) else [value]
@@ -176,19 +193,50 @@ def validate_row(number, data, municipality, user):
                 continue  # already said in plain words above
             label = form.fields[field_name].label if field_name in form.fields else ""
             errors.extend(f"{label}: {error}" if label else error for error in field_errors)
-    elif form.instance.status == Insats.Status.PUBLISHED:
-        # The publishing gate, as on the form (places: those the insats already has).
-        gaps = form.instance.publish_gaps()
-        if gaps:
-            errors.append(services.gate_message(gaps))
+    changed = []
+    if not errors:
+        changed = [key for key, _label, _kind in columns.COLUMNS if key in set(form.changed_data) - IGNORED_FORM_FIELDS]
+        # The publishing gate, as on the form (places: those the insats already has), for a row that writes
+        # something: an unchanged row writes nothing, so an entry that already fails the gate (listed for its owner
+        # on the home page) does not stop the rest of the file.
+        if form.instance.status == Insats.Status.PUBLISHED and (instance is None or changed):
+            gaps = form.instance.publish_gaps()
+            if gaps:
+                errors.append(services.gate_message(gaps))
     if errors:
         return RowResult(number, name, "error", errors, pk=instance.pk if instance else None)
     if instance is None:
-        action = "create"
-    else:
-        changed = set(form.changed_data) - IGNORED_FORM_FIELDS
-        action = "update" if changed else "unchanged"
-    return RowResult(number, name, action, pk=instance.pk if instance else None, data=data)
+        return RowResult(number, name, "create", data=data, warnings=_duplicate_warnings(name, municipality))
+    after = _cells(form.instance, form.cleaned_data)
+    changes = [(labels[key], before[key], after[key]) for key in changed]
+    return RowResult(number, name, "update" if changed else "unchanged", pk=instance.pk, data=data, changes=changes)
+
+
+def _cells(insats, cleaned=None):
+    """The insats's cells as the export writes them; many-to-many fields from ``cleaned`` (a form's new values)."""
+    result = {}
+    for key, _label, kind in columns.COLUMNS:
+        if kind == "readonly" or key == "id":
+            continue
+        if kind == "m2m" and cleaned is not None:
+            value = columns.SEPARATOR.join(sorted(str(obj) for obj in cleaned.get(key) or []))
+        else:
+            value = columns.cell(insats, key, kind)
+        result[key] = _text(value)
+    return result
+
+
+def _duplicate_warnings(name, municipality):
+    """A new row named like an insats the municipality already has is probably that insats again."""
+    existing = Insats.objects.filter(owner_municipality=municipality, name__iexact=name.strip()).order_by("pk")
+    return [
+        _(
+            "Probably a duplicate of “%(name)s” (id %(id)s, %(status)s), already in Insatsbasen. To change that "
+            "insats, write its id in the Id column; import this row only if it is really a new insats."
+        )
+        % {"name": insats.name, "id": insats.pk, "status": insats.get_status_display()}
+        for insats in existing
+    ]
 
 
 def import_check(uploaded_file, municipality, user):
@@ -205,9 +253,25 @@ def import_check(uploaded_file, municipality, user):
         if not any(_text(cell) for cell in cells):
             continue
         result.rows.append(validate_row(offset, row_to_form_data(cells), municipality, user))
+    _flag_repeated_new_names(result.rows)
     if not result.rows:
         result.file_error = _("The file has no rows to import.")
     return result
+
+
+def _flag_repeated_new_names(rows):
+    """Two new rows of one file with the same name: the second is probably the first again."""
+    first = {}
+    for row in rows:
+        if row.action != "create" or not row.name.strip():
+            continue
+        key = row.name.strip().lower()
+        if key in first:
+            row.warnings.append(
+                _("Probably a duplicate of row %(row)s of the file, which has the same name.") % {"row": first[key]}
+            )
+        else:
+            first[key] = row.number
 
 
 def import_commit(stored, user):

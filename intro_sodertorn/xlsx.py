@@ -69,45 +69,77 @@ class XlsxWriter:
         sheet = writer.add_sheet("Insatser", header=["Namn", "Kommun"], preamble=["Export 2026-11-23"])
         sheet.append(["Kurs", "Huddinge"])
         data = writer.to_bytes()
+
+    A sheet with a header is laid out as people expect of a list in Excel: the header row bold and frozen (it
+    stays in view while scrolling), an autofilter over the header and every row, and each column as wide as its
+    header and its first rows need (``widths`` sets them instead).
     """
 
     def __init__(self):
         self.workbook = Workbook(write_only=True)
         self._data = None
+        self._sheets = []
 
     def add_sheet(self, title, header=None, preamble=None, widths=None):
         worksheet = self.workbook.create_sheet(title=_safe_sheet_title(title))
-        if widths:
-            from openpyxl.utils import get_column_letter
-
-            for index, width in enumerate(widths, start=1):
-                worksheet.column_dimensions[get_column_letter(index)].width = width
-        sheet = _Sheet(worksheet)
+        sheet = _Sheet(worksheet, widths)
+        self._sheets.append(sheet)
         for line in preamble or []:
             sheet.append([line] if not isinstance(line, (list, tuple)) else line, bold=False)
         if preamble:
             sheet.append([])
         if header:
-            sheet.append(header, bold=True)
+            sheet.append_header(header)
+        else:
+            sheet.lay_out()  # nothing to measure: rows go straight to the file
         return sheet
 
     def save(self, file):
         """Write the workbook to an open binary file, streamed: a long export never sits whole in memory."""
+        for sheet in self._sheets:
+            sheet.finish()
         self.workbook.save(file)
 
     def to_bytes(self):
         # A write-only workbook can be saved only once; keep the bytes for later calls.
         if self._data is None:
             buffer = io.BytesIO()
-            self.workbook.save(buffer)
+            self.save(buffer)
             self._data = buffer.getvalue()
         return self._data
 
 
+# Column widths, in characters: measured on the header and the first rows (a write-only sheet must have its
+# widths before its first row is written, so the first rows wait in memory until then), within these bounds.
+MEASURED_ROWS = 50
+MIN_WIDTH = 8
+MAX_WIDTH = 50
+
+
+def _text_width(value):
+    if value is None:
+        return 0
+    if isinstance(value, datetime.datetime):
+        return 16
+    if isinstance(value, datetime.date):
+        return 10
+    return max((len(line) for line in str(value).split("\n")), default=0)
+
+
 class _Sheet:
-    def __init__(self, worksheet):
+    def __init__(self, worksheet, widths=None):
         self.worksheet = worksheet
         self.rows_written = 0
+        self.widths = widths
+        self.header_row = None  # 1-based row number of the header, when the sheet has one
+        self.columns = 0
+        self._pending = []  # (cells, bold, counts for the widths) until the layout is decided
+        self._laid_out = False
+
+    def append_header(self, values):
+        self.header_row = self.rows_written + 1
+        self.columns = len(values)
+        self.append(values, bold=True)
 
     def append(self, values, bold=False):
         cells = []
@@ -120,8 +152,43 @@ class _Sheet:
                 # before anything starting with "=". A cell object per value costs openpyxl a caught exception each
                 # (bench/export_ratio.py).
                 cells.append(value)
-        self.worksheet.append(cells)
         self.rows_written += 1
+        if self._laid_out:
+            self.worksheet.append(cells)
+            return
+        # Rows before the header (a preamble) do not count for the widths: their text runs over empty cells.
+        self._pending.append((cells, list(values) if self.header_row else None))
+        if self.header_row and self.rows_written - self.header_row >= MEASURED_ROWS:
+            self.lay_out()
+
+    def lay_out(self):
+        """Set the widths and the frozen header, then write the rows that waited for them."""
+        self._laid_out = True
+        if self.header_row:
+            self.worksheet.freeze_panes = f"A{self.header_row + 1}"
+        widths = self.widths or self._measured_widths()
+        for index, width in enumerate(widths or [], start=1):
+            self.worksheet.column_dimensions[get_column_letter(index)].width = width
+        for cells, _measured in self._pending:
+            self.worksheet.append(cells)
+        self._pending = []
+
+    def _measured_widths(self):
+        if not self.header_row:
+            return None
+        widest = [0] * self.columns
+        for _cells, values in self._pending:
+            for index, value in enumerate((values or [])[: self.columns]):
+                widest[index] = max(widest[index], _text_width(_plain(value)))
+        return [min(max(width + 2, MIN_WIDTH), MAX_WIDTH) for width in widest]
+
+    def finish(self):
+        """Before saving: write what waits, and filter over the header and every row below it."""
+        if not self._laid_out:
+            self.lay_out()
+        if self.header_row and self.columns:
+            last = get_column_letter(self.columns)
+            self.worksheet.auto_filter.ref = f"A{self.header_row}:{last}{max(self.rows_written, self.header_row)}"
 
     def _cell(self, value, bold):
         cell = WriteOnlyCell(self.worksheet, value=value)

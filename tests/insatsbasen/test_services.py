@@ -120,11 +120,11 @@ def test_import_dry_run_shows_row_errors_and_commit_is_all_or_nothing(cast, make
     header_row = next(i for i, row in enumerate(sheet.iter_rows(values_only=True), start=1) if row[0] == "Id")
     sheet.cell(header_row + 1, 2).value = "Kurs A, ny version"
     sheet.append(
-        [None, "Ny kurs", "Kort", "", "SFI", "", "", None, None, "", "sv", "", "", "Huddinge"] + [""] * 16 + ["draft"]
+        [None, "Ny kurs", "Kort", "", "SFI", "", "", None, None, "", "sv", "", "", "Huddinge"] + [""] * 18 + ["draft"]
     )
     sheet.append(
         [None, "", "Saknar namn", "", "Okänd kategori", "", "", None, None, "", "", "", "", "Huddinge"]
-        + [""] * 16
+        + [""] * 18
         + ["draft"]
     )
     buffer = io.BytesIO()
@@ -151,7 +151,7 @@ def test_a_good_import_creates_and_updates(cast, make_insats, municipalities, cl
     header_row = next(i for i, row in enumerate(sheet.iter_rows(values_only=True), start=1) if row[0] == "Id")
     sheet.cell(header_row + 1, 2).value = "Kurs A, ny version"
     sheet.append(
-        [None, "Ny kurs", "Kort", "", "SFI", "", "", None, None, "", "sv", "", "", "Huddinge"] + [""] * 16 + ["draft"]
+        [None, "Ny kurs", "Kort", "", "SFI", "", "", None, None, "", "sv", "", "", "Huddinge"] + [""] * 18 + ["draft"]
     )
     buffer = io.BytesIO()
     workbook.save(buffer)
