@@ -338,6 +338,8 @@ class Change:
 
     now: Decimal | None
     before: Decimal | None
+    # A share in percent changes by percentage points, never by a percentage of itself.
+    percent: bool = False
 
     @property
     def difference(self):
@@ -366,18 +368,29 @@ class Change:
         return Cell(self.now).display()
 
     def difference_display(self):
-        """E.g. "+12 (+35 %)"; without the percentage when last year was 0."""
+        """E.g. "+12, +35 %" (no brackets: the page may put the whole in brackets); "+10 procentenheter"
+        for a share; without the percentage when last year was 0."""
         difference = self.difference
         if difference is None:
             return ""
         sign = "+" if difference > 0 else "−" if difference < 0 else "±"
         text = f"{sign}{_fmt(abs(difference))}"
+        if self.percent:
+            return f"{text} {_('percentage points')}"
         if self.relative is not None:
             relative = self.relative
-            text += f" ({'+' if relative > 0 else '−' if relative < 0 else '±'}{_fmt(abs(relative))} %)"
+            text += f", {'+' if relative > 0 else '−' if relative < 0 else '±'}{_fmt(abs(relative))} %"
         return text
 
 
-def changes_compare(now_cells, before_cells):
-    """{(code, key): Change} for every cell of this report, beside last year's (None where it had none)."""
-    return {cell: Change(now, before_cells.get(cell)) for cell, now in now_cells.items()}
+def percent_codes(indicators):
+    """The codes of indicators in percent, for ``changes_compare``."""
+    return frozenset(indicator.code for indicator in indicators if indicator.unit == Indicator.Unit.PERCENT)
+
+
+def changes_compare(now_cells, before_cells, percent=frozenset()):
+    """{(code, key): Change} for every cell of this report, beside last year's (None where it had none).
+
+    ``percent``: the codes in percent (``percent_codes(indicators)``), whose changes are in percentage points.
+    """
+    return {cell: Change(now, before_cells.get(cell), cell[0] in percent) for cell, now in now_cells.items()}

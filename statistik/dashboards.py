@@ -362,6 +362,11 @@ def region_overview(user, filters, period_id=None):
         now = grid.region_cell(latest.pk, indicator.code, key)
         before = grid.region_cell(previous.pk, indicator.code, key) if previous else Cell(None)
         change = now.shown - before.shown if now.shown is not None and before.shown is not None else None
+        method = grid.method.get(indicator.code, "sum")
+        # A sum over other municipalities than the year before is not comparable with it.
+        not_comparable = bool(previous) and method == "sum" and grid.reported[latest.pk] != grid.reported[previous.pk]
+        if not_comparable:
+            change = None
         figures.append(
             {
                 "indicator": indicator,
@@ -370,7 +375,8 @@ def region_overview(user, filters, period_id=None):
                 "before": before,
                 "change": change,
                 "change_display": change_display(change, indicator),
-                "method": grid.method.get(indicator.code, "sum"),
+                "method": method,
+                "not_comparable": not_comparable,
             }
         )
     order = (latest.year, latest.half or 0)

@@ -50,7 +50,7 @@ RULE_SV = (
     "Sekretesskydd som SCB:s: antal personer 1–4 visas som ”<5” utanför den rapporterande kommunen "
     "(0 visas som 0). En uppgift som annars kan räknas fram genom subtraktion – summan minus övriga delar, "
     "regionens summa minus de synliga kommunerna – döljs också och visas som ”..”; den som döljs är den "
-    "näst minsta synliga uppgiften. En andel döljs bara när ett antal den räknas från är dolt. Dolda "
+    "minsta synliga uppgiften som inte är noll. En andel döljs bara när ett antal den räknas från är dolt. Dolda "
     "uppgifter räknas med i regionens summor. Kommunens egna användare och regionens statistikansvariga "
     "ser alla uppgifter."
 )

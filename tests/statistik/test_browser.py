@@ -63,7 +63,42 @@ def test_a_report_goes_from_the_reporter_through_the_region_to_the_managers_dash
     assert "21" in table.inner_text()
     page.screenshot(path=screenshot_dir / "statistik-dashboard-municipality.png", full_page=True)
     page.goto(f"{live_server.url}/statistik/dashboard/indikator/MOT_TOT/")
-    assert "1 av 10 har rapporterat" in page.content()
+    # One of ten has reported: the page says so and shows no regional figure built on one municipality.
+    assert "1 av 10 kommuner" in page.content() and "Regionens värde visas inte" in page.content()
     page.screenshot(path=screenshot_dir / "statistik-dashboard-indicator.png", full_page=True)
     page.goto(f"{live_server.url}/statistik/dashboard/")
     page.screenshot(path=screenshot_dir / "statistik-dashboard-region.png", full_page=True)
+
+
+def test_the_intro_manager_reads_the_overview_and_an_indicator_with_coverage_and_protected_figures(
+    page, live_server, cast, municipalities, screenshot_dir
+):
+    """On the demo figures: the region's sums with their coverage, "<5" and ".." with the rule, a new definition."""
+    from statistik import demo
+
+    ensure_catalogue()
+    demo.load()
+    _login(page, live_server, "introchef-botkyrka")
+    page.goto(f"{live_server.url}/statistik/dashboard/")
+    text = page.locator("main").inner_text()
+    # The latest period with a regional figure, which period and how much of the region it covers.
+    assert "Här visas 2012 jämfört med 2011" in text and "8 av 10 kommuner" in text
+    assert "procentenheter" in text and "inte samma kommuner har rapporterat" in text
+    assert "Regionens medelvärde" not in text and "249,4" not in text  # no mean of municipal counts
+    page.screenshot(path=screenshot_dir / "statistik-overview-coverage.png", full_page=True)
+
+    page.get_by_role("link", name="Avslut totalt").first.click()
+    page.goto(page.url.split("?")[0].replace("AVS_TOT", "AVS_ARB"))
+    main = page.locator("main")
+    series = main.get_by_role("table").first
+    assert "Regionen (summa)" in series.inner_text() and "<5" in series.inner_text()
+    assert ".." in series.inner_text()  # complementary cells, explained in the legend
+    assert "Sekretesskydd" not in main.inner_text()  # the rule is one click away...
+    main.get_by_text("Så skyddas uppgifterna").click()
+    assert "Sekretesskydd som SCB:s" in main.inner_text()  # ...and written out in Swedish
+    # The change of definition from 2012 is marked in the chart and the table, old and new one click away.
+    assert page.locator(".kis-chart .kis-definition-mark").count() == 1
+    main.get_by_text("Gammal och ny definition").click()
+    assert "minst tre sammanhängande månader" in main.inner_text()
+    assert "minst en sammanhängande månad" in main.inner_text()
+    page.screenshot(path=screenshot_dir / "statistik-indicator-protected.png", full_page=True)

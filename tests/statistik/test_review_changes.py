@@ -31,10 +31,12 @@ def test_a_change_is_large_when_above_half_and_at_least_ten(before, now, large):
     assert change.is_large is large
 
 
-def test_a_change_reads_with_sign_and_percentage():
-    assert Change(Decimal(150), Decimal(100)).difference_display() == "+50 (+50 %)"
-    assert Change(Decimal(40), Decimal(100)).difference_display() == "−60 (−60 %)"
+def test_a_change_reads_with_sign_and_percentage_without_nested_brackets():
+    assert Change(Decimal(150), Decimal(100)).difference_display() == "+50, +50 %"
+    assert Change(Decimal(0), Decimal(144)).difference_display() == "−144, −100 %"
     assert Change(Decimal(12), Decimal(0)).difference_display() == "+12"
+    # A share changes by percentage points: "+10 procentenheter", not "+10 (+25 %)".
+    assert Change(Decimal(50), Decimal(40), percent=True).difference_display() == "+10 procentenheter"
 
 
 @pytest.fixture
@@ -54,9 +56,9 @@ def test_the_region_sees_last_years_figure_and_a_flag_for_a_large_change(client_
     assert "Jämfört med 2011" in html
     assert [item["label"] for item in response.context["large_changes"]] == ["Mottagna under perioden, Totalt"]
     assert '<a href="#id_v-MOT_TOT-T">' in html
-    assert "100 → 260 (+160 (+160 %))" in html
+    assert "100 → 260 (+160, +160 %)" in html
     # Under each figure: last year's figure; the small change of AVS_MAN is shown but not flagged.
-    assert '<span class="text-nowrap">2011: 14</span> <span class="text-nowrap">+1 (+7 %)</span>' in html
+    assert '<span class="text-nowrap">2011: 14</span> <span class="text-nowrap">+1, +7 %</span>' in html
     assert html.count('class="kis-before kis-large"') == 1
     assert "900" not in html
 
