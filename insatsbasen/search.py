@@ -528,3 +528,15 @@ DROP TRIGGER IF EXISTS insatsbasen_search_terms_update ON insatsbasen_insats;
 CREATE TRIGGER insatsbasen_search_terms_update AFTER UPDATE ON insatsbasen_insats
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION insatsbasen_search_terms_add();
 """
+
+
+def did_you_mean(queryset, query, params):
+    """For a search page without hits: {"text", "querystring"} of the suggested search (the page's other
+    parameters kept, page dropped), or None."""
+    text = suggest(queryset, query)
+    if not text:
+        return None
+    params = params.copy()
+    params["q"] = text
+    params.pop("page", None)
+    return {"text": text, "querystring": params.urlencode()}

@@ -62,6 +62,7 @@ def index(request):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     if query and page.number == 1:
         services.search_record(query, page.paginator.count)
+    did_you_mean = search.did_you_mean(filterset.qs, query, request.GET) if query and not page.paginator.count else None
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -74,6 +75,7 @@ def index(request):
             "sort": sort,
             "sorts": SORTS,
             "querystring": params.urlencode(),
+            "did_you_mean": did_you_mean,
             "can_create": services.is_editor(request.user),
             "today": timezone.localdate(),
         },

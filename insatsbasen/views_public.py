@@ -28,6 +28,7 @@ def index(request):
     category = request.GET.get("kategori") or ""
     if category.isdigit():
         queryset = queryset.filter(category_id=int(category))
+    unsearched = queryset
     if query:
         queryset = search.search(queryset, query).order_by("-rank", "name")
     else:
@@ -40,6 +41,9 @@ def index(request):
         "insatsbasen/public_index.html",
         {
             "page": page,
+            "did_you_mean": search.did_you_mean(unsearched, query, request.GET)
+            if query and not page.paginator.count
+            else None,
             "query": query,
             "category": category,
             "categories": Category.objects.all(),

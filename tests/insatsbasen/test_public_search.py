@@ -23,3 +23,16 @@ def test_the_detail_page_shows_a_change_made_without_a_user(client_as, make_insa
     response = client_as("lasare").get(f"/insatser/{insats.pk}/")
     assert response.status_code == 200
     assert "–" in response.content.decode()
+
+
+def test_the_public_catalogue_offers_the_closest_published_word_only(anonymous_client, make_insats):
+    from insatsbasen.models import Insats
+
+    make_insats("Samhällsorientering på dari")
+    make_insats("Körkortsteori på tigrinja", status=Insats.Status.DRAFT)
+    response = anonymous_client.get("/katalog/", {"q": "samhälsorientering"})
+    assert response.context["did_you_mean"]["text"] == "samhällsorientering"
+    assert "samhällsorientering</a>?" in response.content.decode()
+    # The draft's words are in the index but give no public hit, so they are never offered.
+    response = anonymous_client.get("/katalog/", {"q": "körkortsteorj"})
+    assert response.context["did_you_mean"] is None

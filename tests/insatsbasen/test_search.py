@@ -76,3 +76,59 @@ def test_a_search_without_result_is_counted_with_the_text_only(client_as, catalo
     assert [f.name for f in SearchLog._meta.get_fields()] == ["id", "query", "week", "count"]
     week = SearchWeek.objects.get()
     assert (week.searches, week.zero_results) == (3, 2)
+
+
+def test_compounds_are_found_by_their_parts(client_as, make_insats, taxonomy):
+    make_insats("Sommarjobb och praktik för unga", category=taxonomy["categories"]["ungdom"])
+    make_insats("Cykelskola för vuxna", category=taxonomy["categories"]["ovrigt"])
+    make_insats("Hälsoskola", category=taxonomy["categories"]["halsa"])
+    client = client_as("lasare")
+    assert names(client.get("/insatser/", {"q": "jobb"})) == ["Sommarjobb och praktik för unga"]
+    assert names(client.get("/insatser/", {"q": "cyklar"})) == ["Cykelskola för vuxna"]
+    assert sorted(names(client.get("/insatser/", {"q": "skola"}))) == ["Cykelskola för vuxna", "Hälsoskola"]
+
+
+def test_svenska_matches_what_is_about_swedish_not_every_insats_taught_in_swedish(client_as, make_insats, taxonomy):
+    make_insats(
+        "SFI kurs B",
+        short_description="Undervisning i svenska för invandrare.",
+        description="Undervisning i svenska för invandrare, kurs B.",
+        languages=["sv"],
+    )
+    make_insats(
+        "Språkpraktik inom handel",
+        short_description="Praktik med handledare.",
+        description="Du får träna svenska på arbetsplatsen.",
+        category=taxonomy["categories"]["praktik"],
+        languages=["sv"],
+    )
+    make_insats("Cykelskola för vuxna", category=taxonomy["categories"]["ovrigt"], languages=["sv", "ar"])
+    client = client_as("lasare")
+    assert names(client.get("/insatser/", {"q": "svenska"})) == ["SFI kurs B", "Språkpraktik inom handel"]
+    # A compound query needs all its parts: the praktik holds "svenska" but is no teaching.
+    assert names(client.get("/insatser/", {"q": "svenskundervisning"})) == ["SFI kurs B"]
+
+
+def test_a_renamed_insats_is_found_by_its_new_name_and_no_longer_by_the_old(client_as, make_insats):
+    from insatsbasen import services
+
+    insats = make_insats("Språkcafé Fittja", short_description="Träffar med volontärer.")
+    insats.name = "Samtalsträning Alby"
+    insats.save()
+    services.insats_refresh_derived(insats)
+    client = client_as("lasare")
+    assert names(client.get("/insatser/", {"q": "samtalsträning"})) == ["Samtalsträning Alby"]
+    assert names(client.get("/insatser/", {"q": "språkcafé"})) == []
+
+
+def test_a_misspelled_query_without_hits_offers_the_closest_word_of_the_catalogue(client_as, make_insats, taxonomy):
+    make_insats("Samhällsorientering på arabiska", category=taxonomy["categories"]["samhallsorientering"])
+    response = client_as("lasare").get("/insatser/", {"q": "samhälsorientering", "sort": "name"})
+    assert names(response) == []
+    assert response.context["did_you_mean"]["text"] == "samhällsorientering"
+    assert "q=samh%C3%A4llsorientering" in response.context["did_you_mean"]["querystring"]
+    assert "sort=name" in response.context["did_you_mean"]["querystring"]
+    assert "samhällsorientering</a>?" in response.content.decode()
+    # A search with hits, or with nothing close, offers nothing.
+    assert client_as("lasare").get("/insatser/", {"q": "samhällsorientering"}).context["did_you_mean"] is None
+    assert client_as("lasare").get("/insatser/", {"q": "xyzzy"}).context["did_you_mean"] is None
