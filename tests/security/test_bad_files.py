@@ -103,6 +103,10 @@ def insats_file(cast, municipalities):
         status=Insats.Status.PUBLISHED,
         last_verified_at=timezone.now(),
         capacity=12,
+        # What the publishing gate asks of a published insats, so only the bad cell makes a row wrong.
+        languages=["sv"],
+        function_email="sfi@exempel.se",
+        how_to_apply="Anmäl dig på skolan.",
     )
     services.insats_refresh_derived(insats)
     Place.objects.create(insats=insats, name="Medborgarhuset", street_address="Storgatan 1", city="Huddinge")
