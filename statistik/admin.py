@@ -145,6 +145,8 @@ class PeriodAdmin(admin.ModelAdmin):
 
 
 class ValueInline(admin.TabularInline):
+    """The figures are read-only here; they change through the report form or its Excel upload."""
+
     model = Value
     extra = 0
     fields = ["indicator", "key", "value", "explanation"]
@@ -208,10 +210,6 @@ class ReportAdmin(admin.ModelAdmin):
         if "status" in form.changed_data:
             stored = Report.objects.select_related("period").get(pk=obj.pk)
             services.report_set_status(stored, request.user, obj.status, form.cleaned_data.get("event_comment", ""))
-
-    def save_related(self, request, form, formsets, change):
-        # The figures are read-only here; they change through the report form or its Excel upload.
-        pass
 
     def has_delete_permission(self, request, obj=None):
         # A report is never deleted (its history and the region's review go with it): return it instead.

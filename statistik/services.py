@@ -61,21 +61,6 @@ def report_explanations(report):
     return {(code, key): text for code, key, text in rows.values_list("indicator__code", "key", "explanation")}
 
 
-def footnotes(report_ids, codes):
-    """The explanations of large changes in these reports for these indicators, for a page's footnotes.
-
-    [(report, indicator code, key, text)], oldest period first. Only approved reports count: a
-    dashboard shows nothing else.
-    """
-    rows = (
-        Value.objects.filter(report_id__in=report_ids, report__status=Report.Status.APPROVED, indicator__code__in=codes)
-        .exclude(explanation="")
-        .select_related("report__municipality", "report__period", "indicator")
-        .order_by("report__period__year", "report__period__half", "report__municipality__name", "indicator__order")
-    )
-    return [(row.report, row.indicator.code, row.key, row.explanation) for row in rows]
-
-
 def report_cells(report, indicators=None):
     """Every figure of a report, typed and derived: {(code, key): Decimal | None}."""
     indicators = report_indicators(report) if indicators is None else indicators

@@ -128,6 +128,10 @@ def _report_context(request, report, raw=None, errors=None, upload_errors=None, 
     indicators = services.report_indicators(report)
     typed = services.report_typed_values(report)
     explanations = services.report_explanations(report) if raw_explanations is None else raw_explanations
+    # The catalogue's rules across indicators, shown with each indicator's definition.
+    rules = validation.rules_for(indicators)
+    for indicator in indicators:
+        indicator.rule_list = [rule for rule in rules if rule.indicator_id == indicator.pk]
     typed_codes = {indicator.code for indicator in indicators if indicator.kind == Indicator.Kind.TYPED}
     # The report itself is only open to its municipality and the region's administrator, who must
     # see every figure to review it; suppression applies to what is published (dashboards, exports).
@@ -364,7 +368,7 @@ def periods(request):
 @login_required
 @require_GET
 def catalogue(request):
-    versions = CatalogueVersion.objects.prefetch_related("indicators__form")
+    versions = CatalogueVersion.objects.prefetch_related("indicators__form", "indicators__rules__other")
     context = {"versions": versions, "is_stat_admin": access.is_stat_admin(request.user)}
     if context["is_stat_admin"]:
         context["version_form"] = CatalogueVersionForm()

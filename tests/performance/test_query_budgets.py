@@ -172,7 +172,7 @@ NOT_BUDGETED = {
     "katalog:hsds_service_at_locations": "JSON API, paginated; tests/insatsbasen/test_hsds.py",
     "statistik:indicator_edit": FORM,
     "statistik:catalogue_version_create": "POST-only action",
-    "statistik:report_start": "redirects to the report page, which has a budget",
+    "statistik:report_start": "redirects to the report page, which has a budget, or shows one start button",
     "statistik:report_review": "POST-only action",
     "statistik:report_reopen": "POST-only action",
     "statistik:report_template": "Excel download",
