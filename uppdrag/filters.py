@@ -39,11 +39,16 @@ class ActionPointFilter(django_filters.FilterSet):
         label=_("Sort by"),
         empty_label=_("Due date (default)"),
         fields=(("due_date", "due_date"), ("priority", "priority"), ("title", "title"), ("status", "status")),
+        # Both directions named in words: django-filter's own "(descending)" is not translated.
         field_labels={
             "due_date": _("Due date"),
+            "-due_date": _("Due date, latest first"),
             "priority": _("Priority"),
+            "-priority": _("Priority, lowest first"),
             "title": _("Title"),
+            "-title": _("Title, Ö–A"),
             "status": _("Status"),
+            "-status": _("Status, in reverse order"),
         },
     )
 
