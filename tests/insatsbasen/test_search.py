@@ -132,3 +132,22 @@ def test_a_misspelled_query_without_hits_offers_the_closest_word_of_the_catalogu
     # A search with hits, or with nothing close, offers nothing.
     assert client_as("lasare").get("/insatser/", {"q": "samhällsorientering"}).context["did_you_mean"] is None
     assert client_as("lasare").get("/insatser/", {"q": "xyzzy"}).context["did_you_mean"] is None
+
+
+def test_the_search_page_counts_in_its_own_query(client_as, make_insats, municipalities):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(30):
+        make_insats(f"Praktik grupp {number}", short_description="Praktik med handledare")
+    client = client_as("lasare")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/insatser/", {"q": "praktik", "page": 2})
+    assert response.context["page"].paginator.count == 30
+    assert len(response.context["page"].object_list) == 5
+    assert not [query for query in queries.captured_queries if query["sql"].startswith("SELECT COUNT(*)")]
+    # The municipality filter is a DISTINCT list: counted apart, and right.
+    response = client.get("/insatser/", {"q": "praktik", "municipality": municipalities["Huddinge"].pk})
+    assert response.context["page"].paginator.count == 30
+    # Past the end: the last page, as before.
+    assert client.get("/insatser/", {"q": "praktik", "page": 9}).context["page"].number == 2
