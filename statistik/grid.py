@@ -4,11 +4,12 @@ from .models import KEY_LABELS, TOTAL, Indicator
 
 
 def _input_text(value):
+    """A stored figure as a Swede types it: "1 000 000", "12,5" (the form reads it back the same way)."""
     if value is None:
         return ""
     if value == value.to_integral_value():
-        return str(int(value))
-    return str(value).replace(".", ",")
+        return f"{int(value):,}".replace(",", " ")
+    return f"{value:,.1f}".replace(",", " ").replace(".", ",")
 
 
 def report_grid(indicators, cells, raw, errors, can_edit, changes=None):
