@@ -24,6 +24,7 @@ from .models import (
     Network,
     Organisation,
 )
+from .versioning import VERSION_LAYOUT, VersionedFormMixin
 
 
 class DateInput(forms.DateInput):
@@ -56,7 +57,7 @@ def _attachable_organisations(user, current_id=None):
 
 
 @cap_text_fields
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind", "municipality", "website", "notes"]
@@ -73,12 +74,13 @@ class OrganisationForm(forms.ModelForm):
             Row(Column("kind", css_class="col-md-6"), Column("municipality", css_class="col-md-6")),
             "website",
             *(["notes"] if "notes" in self.fields else []),
+            *VERSION_LAYOUT,
             Submit("save", _("Save"), css_class="btn-primary"),
         )
 
 
 @cap_text_fields
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedFormMixin, forms.ModelForm):
     confirm_duplicate = forms.BooleanField(
         label=_("Create anyway: this is not the same person as the possible duplicates above"),
         required=False,
@@ -110,6 +112,7 @@ class ContactForm(forms.ModelForm):
                 if "confirm_duplicate" in self.fields
                 else []
             ),
+            *VERSION_LAYOUT,
             Submit("save", _("Save"), css_class="btn-primary"),
         )
 
@@ -145,7 +148,7 @@ class ContactFilterForm(forms.Form):
 
 
 @cap_text_fields
-class NetworkForm(forms.ModelForm):
+class NetworkForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Network
         fields = ["name", "kind", "purpose", "convenor", "is_active"]
@@ -160,6 +163,7 @@ class NetworkForm(forms.ModelForm):
             "purpose",
             "convenor",
             "is_active",
+            *VERSION_LAYOUT,
             Submit("save", _("Save"), css_class="btn-primary"),
         )
 
@@ -190,15 +194,22 @@ class MembershipForm(forms.ModelForm):
         return cleaned
 
 
-class MembershipEndForm(forms.Form):
+class MembershipEndForm(VersionedFormMixin, forms.Form):
     valid_to = forms.DateField(label=_("Last day of membership"), widget=DateInput())
 
     def __init__(self, *args, membership, **kwargs):
+        # The version check reads ``instance`` like a ModelForm's.
+        self.membership = self.instance = membership
         super().__init__(*args, **kwargs)
-        self.membership = membership
         self.fields["valid_to"].initial = timezone.localdate()
         self.helper = FormHelper()
-        self.helper.layout = Layout("valid_to", Submit("end", _("End membership"), css_class="btn-primary"))
+        self.helper.layout = Layout(
+            "valid_to", *VERSION_LAYOUT, Submit("end", _("End membership"), css_class="btn-primary")
+        )
+
+    def extra_compared_values(self):
+        # The field proposes today; what another person may have saved is the membership's own end date.
+        return {"saved_valid_to": (_("Last day of membership"), self.membership.valid_to)}
 
     def clean_valid_to(self):
         day = self.cleaned_data["valid_to"]
@@ -212,7 +223,7 @@ ATTENDANCE_CHOICES = [*Attendance.Status.choices, ("", _("Not noted"))]
 
 
 @cap_text_fields
-class MeetingForm(forms.ModelForm):
+class MeetingForm(VersionedFormMixin, forms.ModelForm):
     """The meeting itself plus one attendance choice per listed person.
 
     Listed are the members of the network on the meeting's day and everyone already recorded for the
@@ -265,6 +276,7 @@ class MeetingForm(forms.ModelForm):
             Row(Column("date", css_class="col-md-4"), Column("place", css_class="col-md-8")),
             "agenda",
             "notes",
+            *VERSION_LAYOUT,
         )
         # The attendance list is rendered separately, inside its own fieldset of the page.
         self.attendance_helper = FormHelper()
@@ -280,6 +292,13 @@ class MeetingForm(forms.ModelForm):
                 css_id="attendance-members",
             )
         )
+
+    def extra_compared_values(self):
+        """The decisions are a formset of their own: compared as one value, named "Decisions"."""
+        if self.instance.pk is None:
+            return {}
+        texts = [f"{decision.position}. {decision.text}" for decision in self.instance.decisions.all()]
+        return {"decisions": (_("Decisions"), " ".join(texts))}
 
     def attendance_statuses(self):
         """``{contact_id: status}`` of the listed people from the cleaned form ("not noted" left out)."""

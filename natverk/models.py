@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .versioning import VersionedModel
+
 
 class MunicipalityQuerySet(models.QuerySet):
     def members_on(self, day):
@@ -66,7 +68,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(municipality_id__in=access.any_municipality_ids(user))
 
 
-class Organisation(models.Model):
+class Organisation(VersionedModel):
     """An organisation the collaboration works with: authority, municipal unit, provider, project."""
 
     class Kind(models.TextChoices):
@@ -155,7 +157,7 @@ class ContactQuerySet(models.QuerySet):
         return self.not_anonymised().with_latest_activity().filter(latest_activity__lt=cutoff)
 
 
-class Contact(models.Model):
+class Contact(VersionedModel):
     """A person the collaboration works with. Work data only."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -219,7 +221,7 @@ class NetworkQuerySet(models.QuerySet):
         return self.all() if access.is_strategist(user) or access.is_system_admin(user) else self.none()
 
 
-class Network(models.Model):
+class Network(VersionedModel):
     """A network or group: SFI network, steering group, coordination group, reference group."""
 
     class Kind(models.TextChoices):
@@ -261,7 +263,7 @@ class MembershipQuerySet(models.QuerySet):
         )
 
 
-class Membership(models.Model):
+class Membership(VersionedModel):
     """A contact's membership of a network, with role, municipality represented and dates."""
 
     network = models.ForeignKey(
@@ -315,7 +317,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.all() if access.is_strategist(user) or access.is_system_admin(user) else self.none()
 
 
-class Meeting(models.Model):
+class Meeting(VersionedModel):
     """A meeting of a network: date, place, agenda, attendees, notes and decisions."""
 
     network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.PROTECT, related_name="meetings")

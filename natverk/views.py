@@ -41,6 +41,7 @@ from .forms import (
     OtherAttendeeFormSet,
 )
 from .models import AnonymisationLog, Contact, Meeting, Membership, Municipality, Network, Organisation
+from .versioning import EditConflict, refuse_stale, save_checked
 
 
 def _strategist_only(request):
@@ -54,6 +55,17 @@ def _reverse_or_none(name, **kwargs):
         return reverse(name, **kwargs)
     except NoReverseMatch:
         return None
+
+
+def _save_or_refuse(request, form, save, fresh_form, what):
+    """``(saved object, None)``, or ``(None, conflict)`` when someone else saved since the form was opened.
+
+    ``fresh_form()`` builds the unbound form of the row as it is now; ``what`` names it in the message.
+    """
+    try:
+        return save_checked(form, save), None
+    except EditConflict:
+        return None, refuse_stale(request, form, fresh_form(), what)
 
 
 def _decision_rows(decisions):
@@ -139,16 +151,25 @@ def organisation_edit(request, pk):
 
 def _organisation_form(request, organisation):
     form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        organisation = form.save()
-        messages.success(request, _("The organisation was saved."))
-        return redirect("natverk:organisation_detail", pk=organisation.pk)
+        saved, conflict = _save_or_refuse(
+            request,
+            form,
+            form.save,
+            lambda: OrganisationForm(instance=Organisation.objects.get(pk=organisation.pk), user=request.user),
+            _("this organisation"),
+        )
+        if saved:
+            messages.success(request, _("The organisation was saved."))
+            return redirect("natverk:organisation_detail", pk=saved.pk)
     if organisation.pk:
         heading = _("Edit %(name)s") % {"name": organisation.name}
         back_url = reverse("natverk:organisation_detail", args=[organisation.pk])
     else:
         heading, back_url = _("New organisation"), reverse("natverk:organisation_list")
-    return render(request, "natverk/form.html", {"form": form, "heading": heading, "back_url": back_url})
+    context = {"form": form, "heading": heading, "back_url": back_url, "conflict": conflict}
+    return render(request, "natverk/form.html", context)
 
 
 # --- Contacts --------------------------------------------------------------------------------
@@ -247,11 +268,23 @@ def contact_edit(request, pk):
         messages.error(request, _("An anonymised contact cannot be changed."))
         return redirect("natverk:contact_detail", pk=pk)
     form = ContactForm(request.POST or None, instance=contact, user=request.user)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The contact was saved."))
-        return redirect("natverk:contact_detail", pk=pk)
-    return render(request, "natverk/contact_form.html", {"form": form, "object": contact})
+        saved, conflict = _save_or_refuse(
+            request,
+            form,
+            form.save,
+            lambda: ContactForm(instance=Contact.objects.get(pk=pk), user=request.user),
+            _("this contact"),
+        )
+        if saved:
+            messages.success(request, _("The contact was saved."))
+            return redirect("natverk:contact_detail", pk=pk)
+        contact = Contact.objects.get(pk=pk)
+        if contact.is_anonymised:
+            messages.error(request, _("An anonymised contact cannot be changed."))
+            return redirect("natverk:contact_detail", pk=pk)
+    return render(request, "natverk/contact_form.html", {"form": form, "object": contact, "conflict": conflict})
 
 
 # --- Personal data (GDPR): the strategist only -----------------------------------------------
@@ -352,16 +385,25 @@ def network_edit(request, pk):
 
 def _network_form(request, network):
     form = NetworkForm(request.POST or None, instance=network)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        network = form.save()
-        messages.success(request, _("The network was saved."))
-        return redirect("natverk:network_detail", pk=network.pk)
+        saved, conflict = _save_or_refuse(
+            request,
+            form,
+            form.save,
+            lambda: NetworkForm(instance=Network.objects.get(pk=network.pk)),
+            _("this network or group"),
+        )
+        if saved:
+            messages.success(request, _("The network was saved."))
+            return redirect("natverk:network_detail", pk=saved.pk)
     if network.pk:
         heading = _("Edit %(name)s") % {"name": network.name}
         back_url = reverse("natverk:network_detail", args=[network.pk])
     else:
         heading, back_url = _("New network or group"), reverse("natverk:network_list")
-    return render(request, "natverk/form.html", {"form": form, "heading": heading, "back_url": back_url})
+    context = {"form": form, "heading": heading, "back_url": back_url, "conflict": conflict}
+    return render(request, "natverk/form.html", context)
 
 
 @login_required
@@ -387,11 +429,20 @@ def membership_add(request, pk):
 def membership_end(request, pk):
     membership = get_membership_for_user(request, pk, write=True)
     form = MembershipEndForm(request.POST or None, membership=membership)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        services.membership_end(membership, form.cleaned_data["valid_to"])
-        messages.success(request, _("The membership was ended. It stays in the history."))
-        return redirect("natverk:network_detail", pk=membership.network_id)
+        saved, conflict = _save_or_refuse(
+            request,
+            form,
+            lambda: services.membership_end(membership, form.cleaned_data["valid_to"]),
+            lambda: MembershipEndForm(membership=Membership.objects.get(pk=membership.pk)),
+            _("this membership"),
+        )
+        if saved:
+            messages.success(request, _("The membership was ended. It stays in the history."))
+            return redirect("natverk:network_detail", pk=membership.network_id)
     context = {
+        "conflict": conflict,
         "form": form,
         "heading": _("End the membership of %(name)s in %(network)s")
         % {"name": membership.contact.name, "network": membership.network.name},
@@ -447,16 +498,31 @@ def _meeting_form(request, network, meeting):
     listed_ids = [contact.pk for contact in form.listed_contacts]
     others = OtherAttendeeFormSet(data, prefix="others", form_kwargs={"listed_ids": listed_ids})
     decisions = DecisionFormSet(data, instance=meeting, prefix="decisions")
+    conflict = None
     if data is not None:
         # Validate all three, so every error is shown at once.
         valid = [form.is_valid(), others.is_valid(), decisions.is_valid()]
         if all(valid):
-            meeting = services.meeting_save(form, {**form.attendance_statuses(), **others.statuses()}, decisions)
-            messages.success(request, _("The meeting was saved."))
-            if "save_and_add" in data:
-                return redirect(reverse("natverk:meeting_edit", args=[meeting.pk]) + "#decisions")
-            return redirect("natverk:meeting_detail", pk=meeting.pk)
+            saved, conflict = _save_or_refuse(
+                request,
+                form,
+                lambda: services.meeting_save(form, {**form.attendance_statuses(), **others.statuses()}, decisions),
+                lambda: MeetingForm(instance=Meeting.objects.get(pk=meeting.pk), network=network),
+                _("this meeting"),
+            )
+            if saved:
+                messages.success(request, _("The meeting was saved."))
+                if "save_and_add" in data:
+                    return redirect(reverse("natverk:meeting_edit", args=[saved.pk]) + "#decisions")
+                return redirect("natverk:meeting_detail", pk=saved.pk)
         if not valid[1]:
             form.add_error(None, _("Check the other attendees: choose a person from the list."))
-    context = {"form": form, "others": others, "formset": decisions, "network": network, "meeting": meeting}
+    context = {
+        "form": form,
+        "others": others,
+        "formset": decisions,
+        "network": network,
+        "meeting": meeting,
+        "conflict": conflict,
+    }
     return render(request, "natverk/meeting_form.html", context)

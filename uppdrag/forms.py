@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from insatsbasen.models import Insats
 from intro_sodertorn.forms import cap_text_fields
 from natverk.models import Contact, Municipality, Network, Organisation
+from natverk.versioning import VERSION_LAYOUT, VersionedFormMixin
 
 from .models import ActionPoint, Assignment, Commitment, Health, JournalNote, ReminderSetting, StrategicArea
 
@@ -53,7 +54,7 @@ def _submit(label):
 
 
 @cap_text_fields
-class ActionPointForm(forms.ModelForm):
+class ActionPointForm(VersionedFormMixin, forms.ModelForm):
     """The strategist's full form for an action point."""
 
     owner_user = UserChoiceField(
@@ -155,6 +156,7 @@ class ActionPointForm(forms.ModelForm):
                 Field("insatser", wrapper_class=FILTERABLE),
             ),
             "completion_note",
+            *VERSION_LAYOUT,
             _submit(submit_label or _("Save")),
         )
 
@@ -206,14 +208,17 @@ class JournalNoteForm(forms.ModelForm):
         self.helper.layout = Layout("date", "text", _submit(_("Add note")))
 
 
-class HealthForm(forms.Form):
+class HealthForm(VersionedFormMixin, forms.Form):
     health = forms.ChoiceField(label=_("Health"), choices=Health.choices)
     health_note = forms.CharField(label=_("Explanation"), required=False, max_length=500)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, item, **kwargs):
+        # The commitment or area whose health is set; the version check reads it as ``instance``.
+        self.instance = item
+        kwargs.setdefault("initial", {"health": item.health, "health_note": item.health_note})
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.layout = Layout("health", "health_note", _submit(_("Save health status")))
+        self.helper.layout = Layout("health", "health_note", *VERSION_LAYOUT, _submit(_("Save health status")))
 
 
 @cap_text_fields
@@ -267,7 +272,7 @@ class ReminderSettingForm(forms.ModelForm):
 
 
 @cap_text_fields
-class AssignmentForm(forms.ModelForm):
+class AssignmentForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Assignment
         fields = ["title", "description", "period_start", "period_end"]
@@ -284,6 +289,7 @@ class AssignmentForm(forms.ModelForm):
             "title",
             "description",
             Row(Column("period_start", css_class="col-md-6"), Column("period_end", css_class="col-md-6")),
+            *VERSION_LAYOUT,
             _submit(_("Save")),
         )
 
@@ -296,7 +302,7 @@ class AssignmentForm(forms.ModelForm):
 
 
 @cap_text_fields
-class CommitmentForm(forms.ModelForm):
+class CommitmentForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Commitment
         fields = ["position", "title", "description"]
@@ -306,7 +312,7 @@ class CommitmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.assignment = assignment
         self.helper = FormHelper()
-        self.helper.layout = Layout("position", "title", "description", _submit(_("Save")))
+        self.helper.layout = Layout("position", "title", "description", *VERSION_LAYOUT, _submit(_("Save")))
 
     def clean_position(self):
         position = self.cleaned_data["position"]
@@ -317,7 +323,7 @@ class CommitmentForm(forms.ModelForm):
 
 
 @cap_text_fields
-class StrategicAreaForm(forms.ModelForm):
+class StrategicAreaForm(VersionedFormMixin, forms.ModelForm):
     parent = AreaChoiceField(
         queryset=StrategicArea.objects.none(),
         required=False,
@@ -349,6 +355,7 @@ class StrategicAreaForm(forms.ModelForm):
             Row(Column("parent", css_class="col-md-8"), Column("position", css_class="col-md-4")),
             "title",
             "description",
+            *VERSION_LAYOUT,
             _submit(_("Save")),
         )
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from intro_sodertorn import access
+from natverk.versioning import VersionedModel
 
 
 class Health(models.TextChoices):
@@ -45,7 +46,7 @@ class HealthFields(models.Model):
         self.save(update_fields=["health", "health_note", "health_updated_at"])
 
 
-class Assignment(models.Model):
+class Assignment(VersionedModel):
     """The regional strategist's assignment for a period."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -77,7 +78,7 @@ class Assignment(models.Model):
         return running or cls.objects.first()
 
 
-class Commitment(HealthFields):
+class Commitment(HealthFields, VersionedModel):
     """A standing commitment (åtagande) of the assignment, numbered in order."""
 
     assignment = models.ForeignKey(
@@ -109,7 +110,7 @@ class StrategicAreaQuerySet(models.QuerySet):
         return sorted(self.select_related("parent__parent"), key=lambda area: area.tree_key)
 
 
-class StrategicArea(HealthFields):
+class StrategicArea(HealthFields, VersionedModel):
     """A strategic area: main area → sub-area → point, agreed by the steering group."""
 
     MAX_DEPTH = 3
@@ -248,7 +249,7 @@ class ActionPointQuerySet(models.QuerySet):
         return self.filter(municipalities__in=municipality_ids).distinct()
 
 
-class ActionPoint(models.Model):
+class ActionPoint(VersionedModel):
     """Something the strategist (or someone else) is to do or watch, with status and journal."""
 
     class Status(models.TextChoices):

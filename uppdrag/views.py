@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from intro_sodertorn.exports import export_start
 from natverk.models import Decision
+from natverk.versioning import LOADED_FIELD, VERSION_FIELD, EditConflict, refuse_stale, save_checked
 
 from . import services
 from .access import can_manage, get_action_point_for_user, require_manager
@@ -32,6 +33,14 @@ from .forms import (
     StrategicAreaForm,
 )
 from .models import ActionPoint, Assignment, Commitment, ReminderSetting, ReportSnapshot, StrategicArea
+
+
+def _save_or_refuse(request, form, save, fresh_form, what):
+    """``(saved object, None)``, or ``(None, conflict)`` when someone else saved since the form was opened."""
+    try:
+        return save_checked(form, save), None
+    except EditConflict:
+        return None, refuse_stale(request, form, fresh_form(), what)
 
 
 def _assignment_or_none():
@@ -143,16 +152,29 @@ def actionpoint_edit(request, pk):
     point = get_action_point_for_user(request, pk, write=True)
     assignment = _assignment_or_none()
     form = ActionPointForm(request.POST or None, instance=point, assignment=assignment)
+    conflict = None
+
+    def save():
+        changed_status = "status" in form.changed_data
+        saved = form.save()
+        if changed_status:
+            # Keep the completion stamp consistent with the new status.
+            saved.status_set(saved.status)
+        return saved
+
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            changed_status = "status" in form.changed_data
-            point = form.save()
-            if changed_status:
-                # Keep the completion stamp consistent with the new status.
-                point.status_set(point.status)
-        messages.success(request, _("The action point was saved."))
-        return redirect("uppdrag:actionpoint_detail", pk=point.pk)
-    return render(request, "uppdrag/actionpoint_form.html", {"form": form, "point": point})
+        saved, conflict = _save_or_refuse(
+            request,
+            form,
+            save,
+            lambda: ActionPointForm(instance=ActionPoint.objects.get(pk=pk), assignment=assignment),
+            _("this action point"),
+        )
+        if saved:
+            messages.success(request, _("The action point was saved."))
+            return redirect("uppdrag:actionpoint_detail", pk=saved.pk)
+        point = ActionPoint.objects.get(pk=pk)
+    return render(request, "uppdrag/actionpoint_form.html", {"form": form, "point": point, "conflict": conflict})
 
 
 @login_required
@@ -203,7 +225,9 @@ def actionpoint_from_decision(request, decision_pk):
     # A follow-up of a decision is always of that kind.
     form.fields["kind"].disabled = True
     if request.method == "POST" and form.is_valid():
-        fields = {name: value for name, value in form.cleaned_data.items() if name != "kind"}
+        # The hidden version fields of the form are not fields of the new point.
+        skipped = {"kind", VERSION_FIELD, LOADED_FIELD}
+        fields = {name: value for name, value in form.cleaned_data.items() if name not in skipped}
         point = services.action_point_create_from_decision(decision, request.user, **fields)
         messages.success(request, _("The action point was created from the decision."))
         return redirect("uppdrag:actionpoint_detail", pk=point.pk)
@@ -216,12 +240,21 @@ def health_edit(request, kind, pk):
     require_manager(request)
     model = Commitment if kind == "commitment" else StrategicArea
     item = get_object_or_404(model, pk=pk)
-    form = HealthForm(request.POST or None, initial={"health": item.health, "health_note": item.health_note})
+    form = HealthForm(request.POST or None, item=item)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        item.health_set(form.cleaned_data["health"], form.cleaned_data["health_note"])
-        messages.success(request, _("The health status was saved."))
-        return redirect("uppdrag:index")
-    return render(request, "uppdrag/health_form.html", {"form": form, "item": item})
+
+        def save():
+            item.health_set(form.cleaned_data["health"], form.cleaned_data["health_note"])
+            return item
+
+        saved, conflict = _save_or_refuse(
+            request, form, save, lambda: HealthForm(item=model.objects.get(pk=pk)), _("this health status")
+        )
+        if saved:
+            messages.success(request, _("The health status was saved."))
+            return redirect("uppdrag:index")
+    return render(request, "uppdrag/health_form.html", {"form": form, "item": item, "conflict": conflict})
 
 
 @login_required
@@ -303,12 +336,20 @@ def assignment_edit(request):
     require_manager(request)
     assignment = _assignment_or_none()
     form = AssignmentForm(request.POST or None, instance=assignment)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The assignment was saved."))
-        return redirect("uppdrag:index")
+        saved, conflict = _save_or_refuse(
+            request,
+            form,
+            form.save,
+            lambda: AssignmentForm(instance=Assignment.objects.get(pk=assignment.pk)),
+            _("the assignment"),
+        )
+        if saved:
+            messages.success(request, _("The assignment was saved."))
+            return redirect("uppdrag:index")
     title = _("Edit assignment") if assignment else _("New assignment")
-    return render(request, "uppdrag/simple_form.html", {"form": form, "title": title})
+    return render(request, "uppdrag/simple_form.html", {"form": form, "title": title, "conflict": conflict})
 
 
 @login_required
@@ -321,12 +362,20 @@ def commitment_edit(request, pk=None):
         next_position = (assignment.commitments.aggregate(Max("position"))["position__max"] or 0) + 1
         commitment = Commitment(assignment=assignment, position=next_position)
     form = CommitmentForm(request.POST or None, instance=commitment, assignment=assignment)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The commitment was saved."))
-        return redirect("uppdrag:index")
+        saved, conflict = _save_or_refuse(
+            request,
+            form,
+            form.save,
+            lambda: CommitmentForm(instance=Commitment.objects.get(pk=commitment.pk), assignment=assignment),
+            _("this commitment"),
+        )
+        if saved:
+            messages.success(request, _("The commitment was saved."))
+            return redirect("uppdrag:index")
     title = _("Edit commitment") if pk else _("New commitment")
-    return render(request, "uppdrag/simple_form.html", {"form": form, "title": title})
+    return render(request, "uppdrag/simple_form.html", {"form": form, "title": title, "conflict": conflict})
 
 
 @login_required
@@ -338,12 +387,20 @@ def area_edit(request, pk=None):
         get_object_or_404(StrategicArea, pk=pk, assignment=assignment) if pk else StrategicArea(assignment=assignment)
     )
     form = StrategicAreaForm(request.POST or None, instance=area, assignment=assignment)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The strategic area was saved."))
-        return redirect("uppdrag:area_list")
+        saved, conflict = _save_or_refuse(
+            request,
+            form,
+            form.save,
+            lambda: StrategicAreaForm(instance=StrategicArea.objects.get(pk=area.pk), assignment=assignment),
+            _("this strategic area"),
+        )
+        if saved:
+            messages.success(request, _("The strategic area was saved."))
+            return redirect("uppdrag:area_list")
     title = _("Edit strategic area") if pk else _("New strategic area")
-    return render(request, "uppdrag/simple_form.html", {"form": form, "title": title})
+    return render(request, "uppdrag/simple_form.html", {"form": form, "title": title, "conflict": conflict})
 
 
 def _assignment_or_404():

@@ -150,6 +150,7 @@ def test_editing_a_meeting_keeps_an_anonymised_guest_in_the_history(history, cli
         "place": "Tumba",
         f"attendance_{history['yusuf'].pk}": "present",
         f"attendance_{guest.pk}": form[f"attendance_{guest.pk}"].value(),
+        "version": form["version"].value(),
         "others-TOTAL_FORMS": "1",
         "others-INITIAL_FORMS": "0",
         "decisions-TOTAL_FORMS": "0",

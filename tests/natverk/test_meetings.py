@@ -137,6 +137,7 @@ def test_editing_a_meeting_changes_attendance_removes_and_adds_decisions(registe
         **{f"attendance_{register['mona'].pk}": "", f"attendance_{guest.pk}": "excused"},
     )
     data["decisions-INITIAL_FORMS"] = "2"
+    data["version"] = meeting.version  # the version the edit page carries
     assert client.post(reverse("natverk:meeting_edit", args=[meeting.pk]), data).status_code == 302
     assert statuses(meeting) == {"Yusuf Demir": "present", "Gunilla Åkerman": "excused"}
     # Kept decisions keep their number; the new one comes after the last kept one.

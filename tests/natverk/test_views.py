@@ -106,7 +106,8 @@ def contact_data(register, **changes):
 
 def test_a_municipal_user_edits_a_contact_of_their_municipality(register, client_as):
     url = reverse("natverk:contact_edit", args=[register["yusuf"].pk])
-    response = client_as("introchef-botkyrka").post(url, contact_data(register, title="Biträdande rektor SFI"))
+    data = contact_data(register, title="Biträdande rektor SFI", version=register["yusuf"].version)
+    response = client_as("introchef-botkyrka").post(url, data)
     assert response.status_code == 302
     register["yusuf"].refresh_from_db()
     assert register["yusuf"].title == "Biträdande rektor SFI"
@@ -205,7 +206,12 @@ def test_organisation_create_and_edit(register, client_as, municipalities):
     organisation = Organisation.objects.get(name="Försäkringskassan")
     response = client.post(
         reverse("natverk:organisation_edit", args=[organisation.pk]),
-        {"name": "Försäkringskassan Södertörn", "kind": "forsakringskassan", "notes": "Kontaktväg via växeln."},
+        {
+            "name": "Försäkringskassan Södertörn",
+            "kind": "forsakringskassan",
+            "notes": "Kontaktväg via växeln.",
+            "version": organisation.version,
+        },
     )
     assert response.status_code == 302
     organisation.refresh_from_db()
@@ -241,7 +247,10 @@ def test_strategist_adds_and_ends_a_membership_which_stays_as_history(register, 
     assert response.status_code == 302
     membership = Membership.objects.get(contact=salem_rep)
     assert membership.municipality.name == "Salem"  # taken from the contact
-    response = client.post(reverse("natverk:membership_end", args=[membership.pk]), {"valid_to": "2026-02-28"})
+    response = client.post(
+        reverse("natverk:membership_end", args=[membership.pk]),
+        {"valid_to": "2026-02-28", "version": membership.version},
+    )
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.valid_to == datetime.date(2026, 2, 28)

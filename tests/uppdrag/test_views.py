@@ -158,6 +158,7 @@ def test_the_strategist_edits_a_point(client_as, points):
             "status": "done",
             "priority": 1,
             "due_date": "2026-11-30",
+            "version": point.version,
         },
     )
     assert response.status_code == 302
@@ -223,7 +224,7 @@ def test_only_the_strategist_may_turn_decisions_into_action_points(client_as, de
 def test_the_strategist_sets_health_with_an_explanation(client_as, commitments):
     client = client_as("strateg")
     url = reverse("uppdrag:commitment_health", args=[commitments[0].pk])
-    client.post(url, {"health": "at_risk", "health_note": "Försenad."})
+    client.post(url, {"health": "at_risk", "health_note": "Försenad.", "version": commitments[0].version})
     commitments[0].refresh_from_db()
     assert commitments[0].health == "at_risk" and commitments[0].health_note == "Försenad."
     assert client_as("lasare").post(url, {"health": "off_track"}).status_code == 403
@@ -330,7 +331,14 @@ def test_the_strategist_links_insatser_and_the_point_shows_them(client_as, point
     client = client_as("strateg")
     client.post(
         reverse("uppdrag:actionpoint_edit", args=[point.pk]),
-        {"title": point.title, "kind": "action", "status": "ongoing", "priority": 2, "insatser": [insats.pk]},
+        {
+            "title": point.title,
+            "kind": "action",
+            "status": "ongoing",
+            "priority": 2,
+            "insatser": [insats.pk],
+            "version": point.version,
+        },
     )
     assert list(point.insatser.all()) == [insats]
     body = client_as("lasare").get(detail(point)).content.decode()
@@ -384,7 +392,12 @@ def test_only_the_strategist_manages_assignment_commitments_and_areas(client_as,
 def test_the_strategist_changes_the_assignment_period(client_as, assignment):
     client_as("strateg").post(
         "/uppdrag/uppdraget/",
-        {"title": assignment.title, "period_start": "2026-01-01", "period_end": "2027-12-31"},
+        {
+            "title": assignment.title,
+            "period_start": "2026-01-01",
+            "period_end": "2027-12-31",
+            "version": assignment.version,
+        },
     )
     assignment.refresh_from_db()
     assert assignment.period_end == datetime.date(2027, 12, 31)
