@@ -87,7 +87,10 @@ def report_values_save(report, user, cleaned, action=ReportEvent.Action.SAVED, e
     if not report.accepts_changes:
         raise ValidationError(_("The report cannot be changed now."))
     indicators = {indicator.code: indicator for indicator in report_indicators(report)}
-    explanations = {cell: " ".join((text or "").split())[:500] for cell, text in (explanations or {}).items()}
+    # One line, at most 500 characters, no NUL (PostgreSQL's text refuses it).
+    explanations = {
+        cell: " ".join((text or "").replace("\x00", "").split())[:500] for cell, text in (explanations or {}).items()
+    }
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         existing = {(row.indicator.code, row.key): row for row in report.values.select_related("indicator")}
@@ -167,8 +170,8 @@ def report_set_status(report, user, status, comment=""):
         _require(Report.objects.editable_by(user).filter(pk=report.pk).exists())
     else:
         _require(access.is_stat_admin(user) or access.is_system_admin(user))
+    comment = comment.replace("\x00", "").strip()  # posted text; PostgreSQL's text refuses NUL
     action = report_transition_check(report, status, comment)
-    comment = comment.strip()
     with transaction.atomic():
         fields = ["status", "updated_at"]
         report.status = status

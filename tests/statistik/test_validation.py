@@ -241,3 +241,18 @@ def test_a_large_change_needs_the_reporters_explanation_which_the_approver_reads
 
     review = client_as("statistik-region").get(url).content.decode()
     assert "Kommunens förklaring:" in review and explanation in review
+
+
+def test_nul_bytes_in_an_explanation_or_a_return_comment_are_dropped_not_a_server_error(
+    client_as, botkyrka_report, last_year
+):
+    url = reverse("statistik:report", args=[botkyrka_report.pk])
+    data = _all_typed(botkyrka_report) | {"v-EKO_FB-T": "250 000", "x-EKO_FB-T": "Fler\x00 hushåll", "submit": "1"}
+    assert client_as("rapportor-botkyrka").post(url, data).status_code == 302
+    assert Value.objects.get(report=botkyrka_report, indicator__code="EKO_FB").explanation == "Fler hushåll"
+    botkyrka_report.refresh_from_db()
+    assert botkyrka_report.status == "submitted"
+    review = reverse("statistik:report_review", args=[botkyrka_report.pk])
+    assert client_as("statistik-region").post(review, {"return": "1", "comment": "Rätta\x00"}).status_code == 302
+    botkyrka_report.refresh_from_db()
+    assert botkyrka_report.status == "returned" and botkyrka_report.comment == "Rätta"
