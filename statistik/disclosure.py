@@ -401,8 +401,12 @@ def _protect(values, hidden, constraints, own_ids):
 
 
 def _determined(values, hidden, constraints):
-    """Hidden cells whose value follows from the relations and the visible figures (Gaussian elimination)."""
-    rows = []
+    """Hidden cells whose value follows from the relations and the visible figures.
+
+    A sparse Gauss–Jordan elimination over the hidden cells: a cell is determined exactly when the
+    reduced row of its pivot has no other entry. Relations hold 0 or ±1 coefficients and few cells each.
+    """
+    pivots = {}  # pivot cell -> reduced row {cell: coefficient}, the pivot's coefficient 1
     for total, parts in constraints:
         row = {}
         if total in hidden:
@@ -410,28 +414,23 @@ def _determined(values, hidden, constraints):
         for part in parts:
             if part in hidden:
                 row[part] = row.get(part, 0.0) - 1.0
-        if row:
-            rows.append(row)
-    if not rows:
-        return set()
-    columns = sorted({cell for row in rows for cell in row}, key=str)
-    matrix = [[row.get(cell, 0.0) for cell in columns] for row in rows]
-    pivots, rank = [], 0
-    for column in range(len(columns)):
-        pivot = next((r for r in range(rank, len(matrix)) if abs(matrix[r][column]) > 1e-9), None)
-        if pivot is None:
+        for cell in [cell for cell in row if cell in pivots]:
+            factor = row.get(cell, 0.0)
+            if factor:
+                for other, coefficient in pivots[cell].items():
+                    row[other] = row.get(other, 0.0) - factor * coefficient
+        row = {cell: value for cell, value in row.items() if abs(value) > 1e-9}
+        if not row:
             continue
-        matrix[rank], matrix[pivot] = matrix[pivot], matrix[rank]
-        lead = matrix[rank][column]
-        matrix[rank] = [x / lead for x in matrix[rank]]
-        for r in range(len(matrix)):
-            if r != rank and abs(matrix[r][column]) > 1e-9:
-                factor = matrix[r][column]
-                matrix[r] = [a - factor * b for a, b in zip(matrix[r], matrix[rank], strict=True)]
-        pivots.append((rank, column))
-        rank += 1
-    determined = set()
-    for row, column in pivots:
-        if all(abs(x) < 1e-9 for index, x in enumerate(matrix[row]) if index != column):
-            determined.add(columns[column])
-    return determined
+        lead = min(row, key=str)
+        scale = row[lead]
+        row = {cell: value / scale for cell, value in row.items()}
+        for other_row in pivots.values():
+            factor = other_row.get(lead, 0.0)
+            if factor:
+                for cell, coefficient in row.items():
+                    other_row[cell] = other_row.get(cell, 0.0) - factor * coefficient
+                for cell in [cell for cell, value in other_row.items() if abs(value) <= 1e-9]:
+                    del other_row[cell]
+        pivots[lead] = row
+    return {cell for cell, row in pivots.items() if len(row) == 1}

@@ -294,3 +294,17 @@ def test_on_the_page_and_in_the_export_no_suppressed_figure_can_be_worked_out(
                 exported[("region", "AVS_ARB", sex)] = _number(row[1])
     assert exported == seen
     assert not recoverable(exported, known)
+
+
+def test_relations_that_only_give_a_hidden_cell_away_together_are_caught_by_elimination():
+    """a + b, a + c and b + c shown: each relation hides two cells, yet together they give all three."""
+    from statistik.disclosure import _protect
+
+    a, b, c, ab, ac, bc = (("A", name, "T") for name in ("a", "b", "c", "ab", "ac", "bc"))
+    values = {a: Decimal(2), b: Decimal(7), c: Decimal(9), ab: Decimal(9), ac: Decimal(11), bc: Decimal(16)}
+    known = [(ab, [a, b]), (ac, [a, c]), (bc, [b, c])]
+    added = _protect(values, {a}, known, frozenset())
+    hidden = {a} | added
+    seen = {cell: (None if cell in hidden else value) for cell, value in values.items()}
+    assert not recoverable(seen, known)
+    assert added >= {b, c} and len(added) == 3  # b and c by the single-relation rule, one total after
