@@ -163,9 +163,10 @@ def _report_context(request, report, raw=None, errors=None, upload_errors=None, 
         ],
         "missing": [
             {"id": f"id_v-{code}-{key}", "cell": f"{code}/{key}", "label": label}
-            for code, key, label in validation.missing_cells(indicators, typed)
+            # After a failed post: the cells left empty in what was posted.
+            for code, key, label in validation.missing_cells(indicators, typed if raw is None else _filled(raw))
         ]
-        if raw is None and can_edit
+        if can_edit
         else [],
         "grid": report_grid(indicators, cells, raw, errors, can_edit, changes),
         "errors": errors,
@@ -181,6 +182,11 @@ def _report_context(request, report, raw=None, errors=None, upload_errors=None, 
         "reopen_form": ReopenForm(),
         "upload_form": UploadForm(),
     }
+
+
+def _filled(raw):
+    """{cell: True} for the posted cells that hold something (valid or not)."""
+    return {cell: True for cell, text in raw.items() if str(text).strip() not in ("", "–", "-")}
 
 
 def _name(indicators, code):

@@ -318,6 +318,7 @@ def test_opening_a_report_for_another_municipality_creates_none(world, as_user):
     Report.objects.filter(pk=world.objects["report_huddinge"].pk).delete()
     start = reverse("statistik:report_start", args=[huddinge.pk, period.pk])
     assert as_user("rapportor-botkyrka").get(start).status_code == 404
+    assert as_user("rapportor-botkyrka").post(start).status_code == 404
     assert not Report.objects.filter(municipality=huddinge, period=period).exists()
 
 
@@ -325,6 +326,10 @@ def test_a_reporter_submits_the_figures_of_their_own_municipality(world, as_user
     report = world.objects["report_botkyrka"]
     figures = statistik_services.report_typed_values(report)
     data = {f"v-{code}-{key}": f"{value.normalize():f}" for (code, key), value in figures.items() if value is not None}
+    # What submitting asks of the reporter: empty cells confirmed as missing, large changes explained.
+    cells = [(i.code, key) for i in report.version.indicators.all() for key in i.keys]
+    data["confirm_missing"] = ",".join(f"{code}/{key}" for code, key in cells)
+    data |= {f"x-{code}-{key}": "Förklaring" for code, key in cells}
     response = as_user("rapportor-botkyrka").post(
         reverse("statistik:report", args=[report.pk]), {**data, "submit": "1"}
     )

@@ -1,6 +1,7 @@
 """In Chromium: a reporter fills in and submits, the region approves, the intro manager sees the figure."""
 
 import datetime
+import re
 
 import pytest
 
@@ -31,6 +32,7 @@ def test_a_report_goes_from_the_reporter_through_the_region_to_the_managers_dash
     _login(page, live_server, "rapportor-botkyrka")
     assert "KIS-rapporter att lämna" in page.content()
     page.get_by_role("link", name=f"Rapport Botkyrka {period}").click()
+    page.get_by_role("button", name="Starta rapporten").click()  # the link itself changes nothing
     page.get_by_label("Mottagna under perioden, Kvinnor").fill("12")
     page.get_by_label("Mottagna under perioden, Män").fill("9")
     # The live sum beside the total helps while typing.
@@ -47,6 +49,9 @@ def test_a_report_goes_from_the_reporter_through_the_region_to_the_managers_dash
     page.screenshot(path=screenshot_dir / "statistik-form-error.png", full_page=True)
     summary.get_by_role("link").first.click()
     cell.fill("21")
+    # Most cells are empty: the page lists them, and the reporter confirms they are missing.
+    assert "uppgifter är tomma" in page.locator("#before-submit").inner_text()
+    page.get_by_label(re.compile("Lämna in fast .* uppgifter saknas")).check()
     page.get_by_role("button", name="Spara och skicka in till regionen").click()
     assert "Rapporten har skickats in till regionen." in page.content()
 
