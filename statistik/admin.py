@@ -44,6 +44,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class CatalogueVersionAdmin(admin.ModelAdmin):
     list_display = ["number", "name", "valid_from_year", "valid_from_half"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The number follows the latest version; a new one is a copy of it (as in the portal).
+        return ["number"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        version = services.catalogue_version_create(
+            request.user, obj.name, obj.valid_from_year, obj.valid_from_half, notes=obj.notes
+        )
+        obj.pk, obj.number = version.pk, version.number
+
 
 @admin.register(Form)
 class FormAdmin(admin.ModelAdmin):

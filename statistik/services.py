@@ -341,9 +341,9 @@ def _rule_text(rule):
     return f"{rule.get_kind_display()} {rule.other.code}: {rule.description}"
 
 
-def catalogue_version_create(user, name, valid_from_year, valid_from_half=0):
+def catalogue_version_create(user, name, valid_from_year, valid_from_half=0, notes=""):
     """A new catalogue version from a period on, copied from the latest (rules too); older reports keep theirs."""
-    _require(access.is_stat_admin(user))
+    _require_catalogue_editor(user)
     latest = CatalogueVersion.objects.order_by("-number").first()
     with transaction.atomic():
         version = CatalogueVersion.objects.create(
@@ -351,6 +351,7 @@ def catalogue_version_create(user, name, valid_from_year, valid_from_half=0):
             name=name,
             valid_from_year=valid_from_year,
             valid_from_half=valid_from_half,
+            notes=notes,
         )
         if latest:
             copies = {}

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from statistik import services
-from statistik.models import Indicator, IndicatorChange, IndicatorRule, Period, Report, ReportEvent
+from statistik.models import CatalogueVersion, Indicator, IndicatorChange, IndicatorRule, Period, Report, ReportEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +217,13 @@ def test_the_portal_form_writes_the_same_history(client_as, cast, catalogue):
     services.indicator_update(indicator, cast["statistik-region"], {"name": "Mottagna"}, "Kortare")
     change = IndicatorChange.objects.get(indicator=indicator)
     assert change.source == "portal" and change.subject == "MOT_TOT (v1)"
+
+
+def test_a_catalogue_version_added_in_admin_is_a_copy_of_the_latest_like_in_the_portal(sysadmin, catalogue):
+    data = {"name": "KIS 2031", "valid_from_year": "2031", "valid_from_half": "0", "notes": "", "_save": "1"}
+    response = sysadmin.post(reverse("admin:statistik_catalogueversion_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    version = CatalogueVersion.objects.get(name="KIS 2031")
+    assert version.number == 2
+    assert version.indicators.count() == catalogue.indicators.count()
+    assert IndicatorRule.objects.filter(indicator__version=version).count() == 2
