@@ -2,13 +2,16 @@
 personal contact data unless marked public; and the same as Open Referral HSDS 3.0 JSON."""
 
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from natverk.models import Municipality
+
 from . import hsds, search
-from .models import Category, Insats, Place
+from .models import LANGUAGE_NAMES, LANGUAGES, Category, Insats, Place
 
 PAGE_SIZE = 30
 
@@ -25,9 +28,8 @@ def public_insatser():
 def index(request):
     queryset = public_insatser()
     query = (request.GET.get("q") or "").strip()[:200]
-    category = request.GET.get("kategori") or ""
-    if category.isdigit():
-        queryset = queryset.filter(category_id=int(category))
+    filters = catalogue_filters(request.GET)
+    queryset = filter_catalogue(queryset, filters)
     unsearched = queryset
     if query:
         queryset = search.search(queryset, query).order_by("-rank", "name")
@@ -45,11 +47,64 @@ def index(request):
             if query and not page.paginator.count
             else None,
             "query": query,
-            "category": category,
-            "categories": Category.objects.all(),
+            "filters": filters,
+            "active_filters": active_filters(request.GET, filters),
+            "categories": filters["categories"],
+            "municipalities": filters["municipalities"],
+            "languages": LANGUAGES,
             "querystring": params.urlencode(),
         },
     )
+
+
+# The catalogue's filters as GET parameters (bookmarkable, shareable): name -> what it filters.
+FILTER_PARAMS = ("kommun", "kategori", "sprak")
+
+
+def catalogue_filters(params):
+    """The filter values of a request: only a value that is one of the choices counts (anything else is ignored)."""
+    categories = list(Category.objects.all())
+    municipalities = list(Municipality.objects.order_by("name"))
+    chosen = {name: (params.get(name) or "").strip()[:20] for name in FILTER_PARAMS}
+    return {
+        "categories": categories,
+        "municipalities": municipalities,
+        "kommun": next((m for m in municipalities if str(m.pk) == chosen["kommun"]), None),
+        "kategori": next((c for c in categories if str(c.pk) == chosen["kategori"]), None),
+        "sprak": chosen["sprak"] if chosen["sprak"] in LANGUAGE_NAMES else "",
+    }
+
+
+def filter_catalogue(queryset, filters):
+    """Run in a municipality (owned there or run together with it), of a category, offered in a language."""
+    if filters["kommun"]:
+        participating = Insats.participating_municipalities.through.objects.filter(
+            insats_id=OuterRef("pk"), municipality_id=filters["kommun"].pk
+        )
+        # EXISTS rather than a join, so an insats is listed once and the search's ranking needs no DISTINCT.
+        queryset = queryset.filter(Q(owner_municipality=filters["kommun"]) | Exists(participating))
+    if filters["kategori"]:
+        queryset = queryset.filter(category=filters["kategori"])
+    if filters["sprak"]:
+        queryset = queryset.offering_language(filters["sprak"])
+    return queryset
+
+
+def active_filters(params, filters):
+    """Each chosen filter in words, with the address of the same list without it (a button to remove it)."""
+    labels = {
+        "kommun": str(filters["kommun"] or ""),
+        "kategori": str(filters["kategori"] or ""),
+        "sprak": str(LANGUAGE_NAMES.get(filters["sprak"], "")).capitalize(),
+    }
+    result = []
+    for name in FILTER_PARAMS:
+        if filters[name]:
+            rest = params.copy()
+            rest.pop(name, None)
+            rest.pop("page", None)
+            result.append({"label": labels[name], "querystring": rest.urlencode()})
+    return result
 
 
 def detail(request, pk):

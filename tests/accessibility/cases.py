@@ -29,6 +29,19 @@ def submit_empty(selector="main form [type=submit]"):
     return action
 
 
+def choose_filters(**choices):
+    """Choose options of the page's filter form (``field="option label"``, or the value for ``sprak``) and send it."""
+
+    def action(page):
+        for field, choice in choices.items():
+            option = {"value": choice} if field == "sprak" else {"label": choice}
+            page.select_option(f"#id_{field}", **option)
+        with page.expect_navigation():
+            page.locator("main form[role=search] [type=submit]").first.click()
+
+    return action
+
+
 def first(model_path, **filters):
     """kwargs {"pk": id} of the first object of a model (``"app.Model"``) matching the filters."""
 
@@ -129,7 +142,11 @@ CASES = {
     "insatsbasen:scoreboard": [Case("strateg")],
     "insatsbasen:statistics": [Case("strateg")],
     "insatsbasen:import": [Case("admin-huddinge")],
-    "katalog:index": [Case(None), Case(None, query="?q=praktik")],
+    "katalog:index": [
+        Case(None),
+        Case(None, query="?q=praktik"),
+        Case(None, action=choose_filters(kommun="Huddinge", sprak="ar"), label="filtered"),
+    ],
     "katalog:detail": [Case(None, published_insats)],
     "katalog:hsds_docs": [Case(None)],
     # Statistik
@@ -200,6 +217,7 @@ NOT_PAGES = {
     "export_download": "file download",
     "set_language": "POST-only action",
     "javascript-catalog": "JavaScript",
+    "healthz": "JSON health check",
     "insatsbasen:verify": "POST-only action",
     "insatsbasen:status": "POST-only action",
     "insatsbasen:export": "POST-only action that starts an export job",
