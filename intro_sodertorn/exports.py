@@ -106,6 +106,11 @@ FAILURE_MESSAGES = {
     "queue_unavailable": gettext_lazy(
         "The export could not be started because the export queue was not available. Try again in a few minutes."
     ),
+    # Set by natverk/erasure.py when a contact in the file was anonymised.
+    "erased": gettext_lazy(
+        "The file was deleted because it held personal data of a contact who has since been anonymised. "
+        "Make the export again if you need it."
+    ),
 }
 
 # A broker check is trusted this long: a page with an export button costs at most one quick
@@ -365,7 +370,11 @@ def _notify(job):
                 "title": job.title,
                 "link": link,
             }
-    send_mail(subject, body, None, [job.user.email], fail_silently=True)
+    try:
+        send_mail(subject, body, None, [job.user.email])
+    except Exception:
+        # The file is ready on "Mina exporter" either way: log (no address: it is personal data), do not fail.
+        logger.exception("The e-mail about export %s to user %s could not be sent", job.pk, job.user_id)
 
 
 def export_purge_old(days=None):

@@ -109,6 +109,12 @@ DATABASES = {
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", default=True),
     )
 }
+# DATABASE_POOL=1: Django's own connection pool (psycopg 3, one pool per process) instead of a kept
+# connection per thread. Use it or PgBouncer in *session* mode: the exports' session-level advisory
+# locks and server-side cursors (QuerySet.iterator) do not work through PgBouncer in transaction mode.
+if env_bool("DATABASE_POOL") and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django refuses both
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -168,7 +174,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Introduktion Södertörn <noreply@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Errors (a 500, a failed task) are e-mailed to ADMINS (comma-separated addresses) from SERVER_EMAIL.
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+ADMINS = env_list("ADMINS")
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run inline in the web process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -251,6 +259,8 @@ if INSATSBASEN_OVERDUE_PUBLIC not in ("mark", "hide"):
 # Security: strict in production, relaxed only where DEBUG allows plain http on localhost.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# The health check (/healthz) answers plain http too: probes inside the network do not go through the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -298,10 +308,29 @@ PASSWORD_RESETS_PER_IP = 5
 # Audit events (logins, failures, role changes) are deleted after this many days.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
 
+# Errors reach someone: a 500 (django.request), a suspicious request (django.security) and a failed
+# Celery task (celery.app.trace) are e-mailed to ADMINS in production. The e-mail leaves out the
+# request's body, cookies and query string (intro_sodertorn.errors.PrivateExceptionReporter).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+            "reporter_class": "intro_sodertorn.errors.PrivateExceptionReporter",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's own loggers (django.request, django.security, ...) end here: errors by e-mail, all to the console.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+        # A scanner's made-up Host header is logged, not e-mailed to anyone.
+        "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
+        "celery.app.trace": {"handlers": ["mail_admins"], "level": "ERROR"},
+    },
 }

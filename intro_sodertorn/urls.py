@@ -29,6 +29,7 @@ urlpatterns = [
     path("mina-exporter/", views.export_list, name="exports"),
     path("mina-exporter/<uuid:pk>/ladda-ner/", views.export_download, name="export_download"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("healthz", views.healthz, name="healthz"),
     path("granskningslogg/", audit_views.audit_log, name="audit_log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -1,14 +1,18 @@
-"""Views of the portal core: home, exports, accessibility statement."""
+"""Views of the portal core: home, exports, accessibility statement, health check."""
+
+import logging
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mail
-from django.http import FileResponse, Http404
+from django.db import DatabaseError, connection
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import access
@@ -16,6 +20,8 @@ from .forms import cap_text_fields
 from .home import home_panels
 from .models import AccessibilityReport, ExportJob, Role
 from .xlsx import XLSX_CONTENT_TYPE
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -29,6 +35,45 @@ def home(request):
         "recent_exports": ExportJob.objects.filter(user=request.user)[:3],
     }
     return render(request, "home.html", context)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For the load balancer and docker compose's health check: no login, no personal data.
+
+    200 while the database answers; Redis is reported separately and does not make the portal
+    unhealthy (pages work without it, only exports wait), 503 when the database does not answer.
+    """
+    checks = {"database": _database_state(), "redis": _redis_state()}
+    healthy = checks["database"] == "ok"
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def _database_state():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return "error"
+    return "ok"
+
+
+def _redis_state():
+    if not settings.REDIS_URL:
+        return "not configured"
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except (redis.RedisError, OSError):
+        return "error"
+    return "ok"
 
 
 @login_required
@@ -89,10 +134,15 @@ def accessibility_report_notify(report):
         .values_list("user__email", flat=True)
     )
     if not addresses:
-        addresses = [address for _name, address in getattr(settings, "ADMINS", [])]
+        # Django 6: ADMINS is a list of addresses (an old-style (name, address) pair is still read).
+        addresses = [entry[1] if isinstance(entry, (tuple, list)) else entry for entry in settings.ADMINS]
     body = _("Page: %(page)s\n\n%(description)s\n\nAnswer to: %(email)s") % {
         "page": report.page_url or "-",
         "description": report.description,
         "email": report.email or "-",
     }
-    send_mail(_("Accessibility problem reported"), body, None, addresses, fail_silently=True)
+    try:
+        send_mail(_("Accessibility problem reported"), body, None, addresses)
+    except Exception:
+        # The report is saved (Django admin lists it) even when the e-mail cannot be sent.
+        logger.exception("The e-mail about accessibility report %s could not be sent", report.pk)

@@ -159,6 +159,7 @@ MATRIX = {
     "audit_log": expect(only(SYSADMIN), LOGIN_THEN_NOT_ALLOWED),
     "set_language": expect({ALL: 302}, {ALL: 302}, label="GET changes nothing and redirects"),
     "javascript-catalog": expect(PUBLIC, NOT_ALLOWED),
+    "healthz": expect(PUBLIC, NOT_ALLOWED),
     # Django admin: one rule for every admin URL, checked on the index and every model's list.
     "admin:*": expect({ANON: 302, SYSADMIN: 200, ALL: 302}, {ANON: 302, SYSADMIN: 200, ALL: 302}),
     # Insatsbasen
