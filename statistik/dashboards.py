@@ -282,7 +282,8 @@ def _notes(grid, periods, municipalities, code, key):
     for period in periods:
         for municipality in municipalities:
             text = grid.notes.get((municipality.pk, period.pk, code, key))
-            if text:
+            # A note of a hidden figure could give it away: it is shown only with its figure.
+            if text and not grid.cell(municipality.pk, period.pk, code, key).suppressed:
                 result.append({"municipality": municipality.name, "period": period, "text": text})
     return result
 

@@ -308,3 +308,23 @@ def test_relations_that_only_give_a_hidden_cell_away_together_are_caught_by_elim
     seen = {cell: (None if cell in hidden else value) for cell, value in values.items()}
     assert not recoverable(seen, known)
     assert added >= {b, c} and len(added) == 3  # b and c by the single-relation rule, one total after
+
+
+def test_a_reporters_explanation_is_a_footnote_of_its_figure_unless_the_figure_is_hidden(
+    client_as, small_region, municipalities
+):
+    from statistik.models import Value
+
+    huddinge = Value.objects.get(report__municipality=municipalities["Huddinge"], indicator__code="AVS_ARB", key="T")
+    huddinge.explanation = "Ett nytt arbetsmarknadsprojekt startade."
+    huddinge.save()
+    botkyrka = Value.objects.get(report__municipality=municipalities["Botkyrka"], indicator__code="AVS_ARB", key="K")
+    botkyrka.explanation = "Bara två kvinnor, båda i samma projekt."
+    botkyrka.save()
+    url = reverse("statistik:dashboard_indicator", args=["AVS_ARB"])
+    html = client_as("strateg").get(url).content.decode()
+    assert "Huddinge 2012: Ett nytt arbetsmarknadsprojekt startade." in html
+    women = client_as("strateg").get(url + "?sex=K").content.decode()
+    assert "Bara två kvinnor" not in women  # Botkyrka's 2 is hidden, and so is what is said about it
+    own = client_as("introchef-botkyrka").get(url + "?sex=K").content.decode()
+    assert "Botkyrka 2012: Bara två kvinnor, båda i samma projekt." in own
