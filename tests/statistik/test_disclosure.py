@@ -328,3 +328,37 @@ def test_a_reporters_explanation_is_a_footnote_of_its_figure_unless_the_figure_i
     assert "Bara två kvinnor" not in women  # Botkyrka's 2 is hidden, and so is what is said about it
     own = client_as("introchef-botkyrka").get(url + "?sex=K").content.decode()
     assert "Botkyrka 2012: Bara två kvinnor, båda i samma projekt." in own
+
+
+def _exits(work, studies, other):
+    values = {("AVS_ARB", "T"): work, ("AVS_STU", "T"): studies, ("AVS_FLY", "T"): other}
+    return values | {("AVS_PLAN", "T"): 0, ("AVS_OVR", "T"): 0, ("MOT_TOT", "T"): 50}
+
+
+def test_overview_and_home_open_on_the_latest_period_with_a_regional_figure(client_as, make_report, municipalities):
+    """Everyone reported last year; this year only Botkyrka: its figures are not presented as the region's."""
+    import datetime
+
+    from statistik.models import Period
+
+    this_year = datetime.date.today().year
+    before = Period.objects.create(year=this_year - 2, deadline=datetime.date.today(), status="closed")
+    latest = Period.objects.create(year=this_year - 1, deadline=datetime.date.today())
+    for name in municipalities:
+        if municipalities[name].member_from <= before.end:
+            make_report(municipalities[name], before, _exits(10, 10, 20), status="approved")
+    make_report(municipalities["Botkyrka"], latest, _exits(30, 16, 0), status="approved")
+
+    html = client_as("introchef-botkyrka").get(reverse("statistik:dashboard")).content.decode()
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert f"Här visas {before}" in text and "10 av 10 kommuner" in text
+    # The later period is offered with its coverage, and no regional figure yet.
+    assert re.search(rf"{latest}\s*\(1 av 10 kommuner, [0-9]+ % av de mottagna, inget regionvärde än\)", text)
+    # The region's share of that year (40 of 80 to work or studies); Botkyrka's 100 % is not the region's.
+    assert re.search(r"\b50\s+procent", text) and not re.search(r"\b100\s+procent", text)
+    chosen = client_as("introchef-botkyrka").get(reverse("statistik:dashboard") + f"?period={latest.pk}")
+    assert "Regionens värde visas inte: 1 av 10 kommuner" in chosen.content.decode()
+
+    home = re.sub(r"<[^>]+>", " ", client_as("introchef-botkyrka").get("/").content.decode())
+    assert f"Andel avslut till arbete eller studier {before}" in home and "regionen 50" in home
+    assert f"{latest} är delvis rapporterad: 1 av 10 kommuner" in home
