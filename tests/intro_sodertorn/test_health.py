@@ -3,6 +3,9 @@
 import json
 import os
 import socket
+import subprocess
+import sys
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -61,3 +64,26 @@ def test_database_down_is_503(client):
 
 def test_post_is_refused(client):
     assert client.post("/healthz").status_code == 405
+
+
+HEALTHCHECK = Path(__file__).resolve().parents[2] / "scripts" / "healthcheck.py"
+
+
+def _run_healthcheck(url, allowed_hosts):
+    env = {**os.environ, "DJANGO_ALLOWED_HOSTS": allowed_hosts}
+    return subprocess.run([sys.executable, str(HEALTHCHECK), url], capture_output=True, text=True, env=env, timeout=30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_compose_health_check_script_passes_against_a_running_portal(live_server, settings):
+    settings.ALLOWED_HOSTS = [".example.se"]  # a leading dot: the domain and its subdomains
+    settings.SECURE_SSL_REDIRECT = True  # as in production: /healthz is exempt
+    result = _run_healthcheck(f"{live_server.url}/healthz", ".example.se,other.example.se")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["database"] == "ok"
+
+
+def test_the_compose_health_check_script_fails_when_nothing_answers():
+    result = _run_healthcheck(f"http://127.0.0.1:{_free_port()}/healthz", "portal.example.se")
+    assert result.returncode == 1
+    assert result.stdout.startswith("unhealthy:")
