@@ -90,12 +90,15 @@ def detail(request, pk):
     if not can_edit:
         # The history holds old and new internal notes: they are for those who may change the insats.
         changes = changes.exclude(field="internal_notes")
+    # What the publishing gate misses, for those who can complete it (a draft, paused or published insats).
+    maintained = insats.status in (Insats.Status.DRAFT, Insats.Status.PAUSED, Insats.Status.PUBLISHED)
     return render(
         request,
         "insatsbasen/detail.html",
         {
             "insats": insats,
             "can_edit": can_edit,
+            "gaps": insats.publish_gaps() if can_edit and maintained else [],
             "changes": changes[:50],
             "today": timezone.localdate(),
         },

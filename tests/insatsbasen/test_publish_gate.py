@@ -246,3 +246,12 @@ def test_the_public_catalogue_shows_the_last_confirmation_and_marks_or_hides_ove
         assert f"Uppgifterna har inte bekräftats sedan {confirmed.day} " in stale_detail.content.decode()
     else:
         assert "Gammal kurs" not in page and stale_detail.status_code == 404
+
+
+def test_the_detail_page_tells_an_editor_what_is_missing_and_a_reader_nothing(client_as, make_insats):
+    insats = make_insats("Gammal post", **{**COMPLETE, "languages": []})
+    page = client_as("admin-huddinge").get(f"/insatser/{insats.pk}/").content.decode()
+    assert "Insatsen är publicerad men saknar" in page and "minst ett undervisningsspråk" in page
+    assert "minst ett undervisningsspråk" not in client_as("lasare").get(f"/insatser/{insats.pk}/").content.decode()
+    Insats.objects.filter(pk=insats.pk).update(languages=["sv"])
+    assert "saknar det en nyanländ" not in client_as("admin-huddinge").get(f"/insatser/{insats.pk}/").content.decode()
