@@ -206,7 +206,7 @@ def validate_row(number, data, municipality, user):
     if errors:
         return RowResult(number, name, "error", errors, pk=instance.pk if instance else None)
     if instance is None:
-        return RowResult(number, name, "create", data=data, warnings=_duplicate_warnings(name, municipality))
+        return RowResult(number, name, "create", data=data)
     after = _cells(form.instance, form.cleaned_data)
     changes = [(labels[key], before[key], after[key]) for key in changed]
     return RowResult(number, name, "update" if changed else "unchanged", pk=instance.pk, data=data, changes=changes)
@@ -226,19 +226,6 @@ def _cells(insats, cleaned=None):
     return result
 
 
-def _duplicate_warnings(name, municipality):
-    """A new row named like an insats the municipality already has is probably that insats again."""
-    existing = Insats.objects.filter(owner_municipality=municipality, name__iexact=name.strip()).order_by("pk")
-    return [
-        _(
-            "Probably a duplicate of “%(name)s” (id %(id)s, %(status)s), already in Insatsbasen. To change that "
-            "insats, write its id in the Id column; import this row only if it is really a new insats."
-        )
-        % {"name": insats.name, "id": insats.pk, "status": insats.get_status_display()}
-        for insats in existing
-    ]
-
-
 def import_check(uploaded_file, municipality, user):
     """The dry run: read and validate every row, write nothing."""
     result = ImportResult(municipality.pk)
@@ -253,25 +240,42 @@ def import_check(uploaded_file, municipality, user):
         if not any(_text(cell) for cell in cells):
             continue
         result.rows.append(validate_row(offset, row_to_form_data(cells), municipality, user))
-    _flag_repeated_new_names(result.rows)
+    _flag_probable_duplicates(result.rows, municipality)
     if not result.rows:
         result.file_error = _("The file has no rows to import.")
     return result
 
 
-def _flag_repeated_new_names(rows):
-    """Two new rows of one file with the same name: the second is probably the first again."""
-    first = {}
+def _name_key(name):
+    # Python's casefold, not the database's: SQLite compares only ASCII letters without case ("SKOGÅS" ≠ "Skogås").
+    return " ".join(str(name).split()).casefold()
+
+
+def _flag_probable_duplicates(rows, municipality):
+    """A new row named like an insats the municipality already has, or like an earlier new row of the file, is
+    probably that insats again: flagged for a look, not refused (two insatser may share a name)."""
+    existing = {}
+    for insats in Insats.objects.filter(owner_municipality=municipality).order_by("pk").only("pk", "name", "status"):
+        existing.setdefault(_name_key(insats.name), []).append(insats)
+    first_row = {}
     for row in rows:
         if row.action != "create" or not row.name.strip():
             continue
-        key = row.name.strip().lower()
-        if key in first:
+        key = _name_key(row.name)
+        row.warnings.extend(
+            _(
+                "Probably a duplicate of “%(name)s” (id %(id)s, %(status)s), already in Insatsbasen. To change that "
+                "insats, write its id in the Id column; import this row only if it is really a new insats."
+            )
+            % {"name": insats.name, "id": insats.pk, "status": insats.get_status_display()}
+            for insats in existing.get(key, [])
+        )
+        if key in first_row:
             row.warnings.append(
-                _("Probably a duplicate of row %(row)s of the file, which has the same name.") % {"row": first[key]}
+                _("Probably a duplicate of row %(row)s of the file, which has the same name.") % {"row": first_row[key]}
             )
         else:
-            first[key] = row.number
+            first_row[key] = row.number
 
 
 def import_commit(stored, user):

@@ -186,19 +186,22 @@ def test_a_new_row_named_like_an_existing_insats_is_flagged_as_a_probable_duplic
     cast, course, make_insats, municipalities, client_as
 ):
     make_insats("Svenska i vardagen", municipality="Botkyrka")  # another municipality's: not a duplicate
+    cafe = make_insats("Språkcafé Skogås", status=Insats.Status.DRAFT)
     workbook = export_workbook(cast["admin-huddinge"], {"municipality": str(municipalities["Huddinge"].pk)})
     sheet = workbook.active
     new = {"short_description": "Kort", "category": "SFI", "owner_municipality": "Huddinge", "status": "Utkast"}
-    append_row(sheet, name="svenska i vardagen ", **new)
+    append_row(sheet, name="SVENSKA  I VARDAGEN ", **new)
     append_row(sheet, name="Helt ny kurs", **new)
     append_row(sheet, name="Helt ny kurs", **new)
+    append_row(sheet, name="SPRÅKCAFÉ SKOGÅS", **new)  # beyond ASCII, which SQLite would not fold
     result = imports.import_check(upload(workbook), municipalities["Huddinge"], cast["admin-huddinge"])
-    assert [(row.action, row.errors) for row in result.rows] == [("unchanged", [])] + [("create", [])] * 3
-    first, second, third = result.rows[1:]
-    assert len(first.warnings) == 1 and f"id {course.pk}" in first.warnings[0]
+    assert [(row.action, row.errors) for row in result.rows[-4:]] == [("create", [])] * 4
+    first, second, third, fourth = result.rows[-4:]
+    assert len(first.warnings) == 1 and f"id {course.pk}, Publicerad" in first.warnings[0]
     assert second.warnings == []
     assert third.warnings == [f"Troligen en dubblett av rad {second.number} i filen, som har samma namn."]
-    assert len(result.warned) == 2
+    assert len(fourth.warnings) == 1 and f"id {cafe.pk}, Utkast" in fourth.warnings[0]
+    assert len(result.warned) == 3
 
     # A warning asks for a look, it does not stop the import.
     client = client_as("admin-huddinge")
@@ -207,6 +210,6 @@ def test_a_new_row_named_like_an_existing_insats_is_flagged_as_a_probable_duplic
         {"municipality": municipalities["Huddinge"].pk, "file": upload(workbook)},
         HTTP_ACCEPT_LANGUAGE="sv",
     ).content.decode()
-    assert page.count("Trolig dubblett</span>") == 2
+    assert page.count("Trolig dubblett</span>") == 3
     client.post("/insatser/importera/genomfor/")
-    assert Insats.objects.filter(owner_municipality=municipalities["Huddinge"]).count() == 4
+    assert Insats.objects.filter(owner_municipality=municipalities["Huddinge"]).count() == 6
