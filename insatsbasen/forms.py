@@ -289,6 +289,11 @@ class InsatsFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if user is None or not (
+            access.is_system_admin(user) or access.is_strategist(user) or access.insats_admin_municipality_ids(user)
+        ):
+            # "Mine to review" means nothing to a reader.
+            self.filters.pop("review")
         for field in self.form.fields.values():
             css = "form-select" if hasattr(field.widget, "choices") else "form-control"
             field.widget.attrs.setdefault("class", css)

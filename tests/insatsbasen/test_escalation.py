@@ -140,3 +140,9 @@ def test_show_all_opens_exactly_the_users_own_due_list(cast, due, client_as, mak
     assert {insats.pk for insats in listed.context["page"]} == {insats.pk for insats in mine}
     # The strategist's "mine" is every municipality's due list.
     assert client_as("strateg").get("/insatser/?review=due").context["page"].paginator.count == 11
+
+
+def test_the_review_filter_is_offered_to_editors_only(client_as, make_insats):
+    make_insats("Språkcafé")
+    assert 'name="review"' in client_as("admin-huddinge").get("/insatser/").content.decode()
+    assert 'name="review"' not in client_as("lasare").get("/insatser/").content.decode()
