@@ -108,8 +108,13 @@ def period_opened_notify(period_id):
     if period is None or period.opened_at is None:
         return 0
     sent = 0
+    without_reporter = []
     with translation.override(settings.LANGUAGE_CODE):
         for municipality in Municipality.objects.members_during(period.start, period.end):
+            addresses = reporter_addresses(municipality)
+            if not addresses:
+                without_reporter.append(municipality)
+                continue
             params = {
                 "period": period,
                 "municipality": municipality,
@@ -122,7 +127,19 @@ def period_opened_notify(period_id):
                 "%(deadline)s:\n%(link)s"
             )
             key = f"statistik:opened:{period.pk}:{municipality.pk}:{period.opened_at:%Y%m%d%H%M%S}"
-            if send_reminder_once(key, "statistik.opened", reporter_addresses(municipality), subject, body % params):
+            if send_reminder_once(key, "statistik.opened", addresses, subject, body % params):
+                sent += 1
+        if without_reporter:
+            # Nobody there would hear of it: the regional administrators are told who to reach.
+            params = {"period": period, "names": ", ".join(str(m) for m in without_reporter)}
+            subject = _("KIS: %(period)s is open, but some municipalities have no reporter") % params
+            body = _(
+                "The KIS period %(period)s is open. These member municipalities have no statistics reporter in "
+                "the portal, so nobody there was told: %(names)s.\n\nGive someone the role of statistics reporter, "
+                "or tell them another way."
+            )
+            key = f"statistik:opened:{period.pk}:no-reporter:{period.opened_at:%Y%m%d%H%M%S}"
+            if send_reminder_once(key, "statistik.opened", stat_admin_addresses(), subject, body % params):
                 sent += 1
     return sent
 

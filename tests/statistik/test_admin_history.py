@@ -209,7 +209,7 @@ def test_a_period_opened_in_admin_is_announced_like_in_the_portal(
     assert response.status_code == 302, response.content.decode()[:2000]
     period.refresh_from_db()
     assert period.status == "open" and period.opened_at is not None
-    assert [m.to for m in mail.outbox] == [["rapportor-botkyrka@exempel.se"]]
+    assert [m.to for m in mail.outbox] == [["rapportor-botkyrka@exempel.se"], ["statistik-region@exempel.se"]]
 
 
 def test_the_portal_form_writes_the_same_history(client_as, cast, catalogue):

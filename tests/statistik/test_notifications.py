@@ -56,7 +56,9 @@ def test_opening_a_period_tells_the_reporters_once_with_a_link_to_the_portal(
     region = client_as("statistik-region")
     with django_capture_on_commit_callbacks(execute=True):
         region.post(reverse("statistik:periods"), {"period": period.pk, "status": "open"})
-    assert [m.to for m in mail.outbox] == [[REPORTER]]  # the cast's only reporter works for Botkyrka
+    # The cast's only reporter works for Botkyrka; the region hears which members have nobody to tell.
+    assert [m.to for m in mail.outbox] == [[REPORTER], [REGION]]
+    assert "Huddinge" in mail.outbox[1].body and "Botkyrka" not in mail.outbox[1].body
     message = mail.outbox[0]
     assert f"perioden {period} är öppen" in message.subject
     botkyrka = municipalities["Botkyrka"]
@@ -66,7 +68,7 @@ def test_opening_a_period_tells_the_reporters_once_with_a_link_to_the_portal(
     with django_capture_on_commit_callbacks(execute=True):
         region.post(reverse("statistik:periods"), {"period": period.pk, "status": "open"})
     send_missed_notifications.delay()
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
 
 
 def test_a_period_added_open_is_announced_too(client_as, catalogue, django_capture_on_commit_callbacks):
@@ -74,7 +76,7 @@ def test_a_period_added_open_is_announced_too(client_as, catalogue, django_captu
     data = {"year": today.year + 2, "half": "", "deadline": (today + datetime.timedelta(days=90)).isoformat()}
     with django_capture_on_commit_callbacks(execute=True):
         client_as("statistik-region").post(reverse("statistik:periods"), data | {"status": "open"})
-    assert [m.to for m in mail.outbox] == [[REPORTER]]
+    assert [m.to for m in mail.outbox] == [[REPORTER], [REGION]]
 
 
 def test_submit_tells_the_region_and_return_tells_the_reporter_with_the_comment(
