@@ -6,6 +6,7 @@ a report keeps the version it was made under, so an old report keeps its definit
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
@@ -211,6 +212,10 @@ class IndicatorRule(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} {self.get_kind_display()} {self.other.code}"
+
+    def clean(self):
+        if self.indicator_id and self.other_id and self.indicator.version_id != self.other.version_id:
+            raise ValidationError({"other": _("Choose an indicator of the same catalogue version.")})
 
 
 class IndicatorChange(models.Model):

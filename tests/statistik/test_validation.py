@@ -256,3 +256,18 @@ def test_nul_bytes_in_an_explanation_or_a_return_comment_are_dropped_not_a_serve
     assert client_as("statistik-region").post(review, {"return": "1", "comment": "Rätta\x00"}).status_code == 302
     botkyrka_report.refresh_from_db()
     assert botkyrka_report.status == "returned" and botkyrka_report.comment == "Rätta"
+
+
+def test_a_rule_must_compare_indicators_of_the_same_catalogue_version(cast, catalogue):
+    from django.core.exceptions import ValidationError
+
+    version = services.catalogue_version_create(cast["statistik-region"], "KIS 2032", 2032)
+    rule = IndicatorRule(
+        indicator=catalogue.indicators.get(code="BES_TOT"),
+        other=version.indicators.get(code="MOT_TOT"),
+        kind=IndicatorRule.Kind.NOT_ABOVE,
+        description="Fel version.",
+    )
+    with pytest.raises(ValidationError):
+        services.indicator_rule_save(rule, cast["statistik-region"])
+    assert not IndicatorRule.objects.filter(description="Fel version.").exists()
