@@ -5,7 +5,7 @@ import difflib
 import unicodedata
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -166,8 +166,16 @@ def contact_extract(contact):
 
 @transaction.atomic
 def contact_anonymise(contact, user, reason=AnonymisationLog.Reason.REQUEST):
-    """Remove a contact's personal data; memberships and meeting history stay, pointing at the anonymous row."""
+    """Remove a contact's personal data; memberships and meeting history stay, pointing at the anonymous row.
+
+    The name, e-mail and phone are also erased from every other table and from the export files that hold
+    them (natverk/erasure.py), all in this transaction (files are deleted once it commits). The returned
+    log carries ``removed_exports``: the export jobs whose files were removed, to tell the user.
+    """
+    from .erasure import contact_erase_traces
+
     now = timezone.now()
+    name, email, phone = contact.name, contact.email, contact.phone
     contact.name = _("Anonymised contact #%(id)s") % {"id": contact.pk}
     contact.title = ""
     contact.email = ""
@@ -176,5 +184,10 @@ def contact_anonymise(contact, user, reason=AnonymisationLog.Reason.REQUEST):
     contact.is_active = False
     contact.anonymised_at = now
     contact.save()
-    contact.memberships.current().filter(valid_to__isnull=True).update(valid_to=timezone.localdate())
-    return AnonymisationLog.objects.create(contact_id_anonymised=contact.pk, performed_by=user, reason=reason)
+    contact.memberships.current().filter(valid_to__isnull=True).update(
+        valid_to=timezone.localdate(), version=F("version") + 1
+    )
+    removed = contact_erase_traces(contact, name, email, phone)
+    log = AnonymisationLog.objects.create(contact_id_anonymised=contact.pk, performed_by=user, reason=reason)
+    log.removed_exports = removed
+    return log

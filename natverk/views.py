@@ -319,8 +319,19 @@ def contact_anonymise(request, pk):
         return redirect("natverk:contact_detail", pk=pk)
     form = AnonymiseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.contact_anonymise(contact, request.user, reason=form.cleaned_data["reason"])
+        log = services.contact_anonymise(contact, request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("The contact was anonymised. The meeting history is kept."))
+        if log.removed_exports:
+            titles = "; ".join(
+                _("“%(title)s”, asked for by %(user)s")
+                % {"title": job.title, "user": job.user.get_full_name() or job.user.username}
+                for job in log.removed_exports
+            )
+            messages.info(
+                request,
+                _("Export files that held the person were deleted (%(count)s): %(titles)s.")
+                % {"count": len(log.removed_exports), "titles": titles},
+            )
         return redirect("natverk:contact_detail", pk=pk)
     return render(request, "natverk/contact_anonymise.html", {"contact": contact, "form": form})
 
