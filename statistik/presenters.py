@@ -194,6 +194,7 @@ def indicator_page(user, indicator, filters, period_id=None):
         "has_suppressed": any(c.suppressed for c in cells),
         "rule": RULE_SV,
         "change_indexes": {change["index"] for change in series["changes"]},
+        "thin": any(c and c.reported and not c.shown for c in series["coverage"]),
     }
 
 
