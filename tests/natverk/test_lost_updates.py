@@ -207,3 +207,53 @@ def test_every_save_counts_as_a_new_version(register):
     organisation = Organisation.objects.get(pk=register["sfi_botkyrka"].pk)
     organisation.save(update_fields=["name"])
     assert Organisation.objects.get(pk=organisation.pk).version == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_saves_of_the_same_version_cannot_both_win(municipalities, cast):
+    """Two requests at the same moment, each in its own database connection: the row lock lets one through."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from natverk.forms import ContactForm
+    from natverk.versioning import EditConflict, save_checked
+
+    contact = Contact.objects.create(name="Lina Ek", municipality=municipalities["Botkyrka"])
+    barrier = threading.Barrier(2)
+    outcome = {}
+
+    def save(title):
+        try:
+            form = ContactForm(
+                {"name": "Lina Ek", "title": title, "municipality": contact.municipality_id, "version": 1},
+                instance=Contact.objects.get(pk=contact.pk),
+                user=cast["strateg"],
+            )
+            assert form.is_valid(), form.errors
+
+            def slow_save():
+                saved = form.save()
+                # Hold the transaction open: the other request reads the version meanwhile.
+                time.sleep(0.5)
+                return saved
+
+            barrier.wait(timeout=5)
+            save_checked(form, slow_save)
+            outcome[title] = "saved"
+        except EditConflict:
+            outcome[title] = "refused"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(title,)) for title in ("Rektor", "Samordnare")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    results = sorted(outcome.values())
+    assert results.count("saved") == 1, outcome
+    winner = next(title for title, result in outcome.items() if result == "saved")
+    contact.refresh_from_db()
+    assert contact.title == winner and contact.version == 2
