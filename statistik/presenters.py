@@ -117,6 +117,9 @@ def indicator_page(user, indicator, filters, period_id=None):
         summary = _("%(name)s (%(key)s) per municipality; too few have reported for a regional figure.") % values
     else:
         summary = _("%(name)s: no approved figures in the chosen periods.") % {"name": indicator.label}
+    shown = [c for c, r in zip(series["coverage"], series["region"], strict=True) if c and r.shown is not None]
+    if series["method"] == "sum" and len({(c.reported, c.members, c.share) for c in shown}) > 1:
+        summary += " " + _("Not every period covers the same municipalities: compare the region's sums with care.")
     if series["changes"]:
         summary += " " + _("The definition changed from %(periods)s.") % {
             "periods": ", ".join(str(change["period"]) for change in series["changes"])
