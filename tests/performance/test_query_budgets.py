@@ -158,6 +158,7 @@ NOT_BUDGETED = {
     "set_language": "POST-only action",
     "javascript-catalog": "JavaScript",
     "healthz": "health check: one fixed query, no list",
+    "export_status": "JSON for the export page's script: one query for at most 100 jobs named by id",
     "accessibility": FORM,
     "insatsbasen:create": FORM,
     "insatsbasen:edit": FORM,

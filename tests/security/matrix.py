@@ -160,6 +160,7 @@ MATRIX = {
     "set_language": expect({ALL: 302}, {ALL: 302}, label="GET changes nothing and redirects"),
     "javascript-catalog": expect(PUBLIC, NOT_ALLOWED),
     "healthz": expect(PUBLIC, NOT_ALLOWED),
+    "export_status": expect(logged_in(), LOGIN_THEN_NOT_ALLOWED, private="export", private_readers=[OWN_ADMIN]),
     # Django admin: one rule for every admin URL, checked on the index and every model's list.
     "admin:*": expect({ANON: 302, SYSADMIN: 200, ALL: 302}, {ANON: 302, SYSADMIN: 200, ALL: 302}),
     # Insatsbasen
