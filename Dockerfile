@@ -2,7 +2,8 @@
 FROM python:3.12-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
-RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+# libpq5: Debian's PostgreSQL client library (security updates through the base image) for the pure psycopg.
+RUN apt-get update && apt-get install -y --no-install-recommends gettext libpq5 \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 portal
 WORKDIR /app

@@ -6,9 +6,11 @@ PORT ?= 8000
 .PHONY: run test ci lint format messages demo clean bench
 
 $(VENV)/.runtime: requirements.txt
-	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
+	@test -x $(PY) || { python=$$(scripts/find-python.sh) && "$$python" -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	@# psycopg's binary wheel brings its own libpq: a fresh machine needs no libpq5 (the image uses Debian's).
+	$(PY) -m pip install --quiet "$$(grep -i '^psycopg-binary==' requirements-dev.txt)"
 	@touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
@@ -16,13 +18,15 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	@touch $@
 
 # Start the portal with fictitious demo data on SQLite, tasks inline (unless DATABASE_URL /
-# REDIS_URL are set in the environment).
+# REDIS_URL are set in the environment). `make run PORT=8001` serves on that port, and the links in
+# e-mails (SITE_URL) point there too unless SITE_URL is set.
+RUN_ENV = DJANGO_DEBUG=$${DJANGO_DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
 run: $(VENV)/.runtime
 	@mkdir -p var
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --no-input
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py load_demo --once
-	@DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py demo_logins --url http://127.0.0.1:$(PORT)/
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(PY) manage.py migrate --no-input
+	$(RUN_ENV) $(PY) manage.py load_demo --once
+	@$(RUN_ENV) $(PY) manage.py demo_logins --url http://127.0.0.1:$(PORT)/
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Every test on a throwaway PostgreSQL and Redis, started and stopped by scripts/test.sh.
 test: $(VENV)/.dev

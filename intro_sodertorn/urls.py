@@ -27,6 +27,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("mina-exporter/", views.export_list, name="exports"),
+    path("mina-exporter/status/", views.export_status, name="export_status"),
     path("mina-exporter/<uuid:pk>/ladda-ner/", views.export_download, name="export_download"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,6 +1,7 @@
 """Views of the portal core: home, exports, accessibility statement, health check."""
 
 import logging
+import uuid
 
 from django import forms
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.mail import send_mail
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -83,6 +85,34 @@ def export_list(request):
     running = any(not job.is_finished for job in jobs)
     return render(
         request, "exports.html", {"jobs": jobs, "running": running, "retention": settings.EXPORT_RETENTION_DAYS}
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def export_status(request):
+    """The state of the user's own export jobs named by ``?id=`` (at most 100), for static/js/exports.js:
+    "Mina exporter" asks every five seconds while a job runs and replaces the job's row (no page reload)."""
+    ids = []
+    for value in request.GET.getlist("id")[:100]:
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    jobs = ExportJob.objects.filter(user=request.user, pk__in=ids)
+    return JsonResponse(
+        {
+            "jobs": [
+                {
+                    "id": str(job.pk),
+                    "finished": job.is_finished,
+                    "announcement": f"{job.title}: {job.get_status_display()}.",
+                    "row": render_to_string("includes/export_row.html", {"job": job}, request=request),
+                }
+                for job in jobs
+            ]
+        }
     )
 
 

@@ -2,7 +2,10 @@
 every setting reaches the containers, every long-running service has a health check, migrations run once first."""
 
 import ast
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -170,3 +173,37 @@ def test_every_scheduled_task_is_a_registered_celery_task():
     app.loader.import_default_modules()
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, f"{name}: {entry['task']} is not a task"
+
+
+def _settings_in_a_process(env, code):
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "intro_sodertorn.settings", **env}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_database_driver_is_psycopg_3():
+    code = "from django.db import connection; print(connection.Database.__name__)"
+    assert _settings_in_a_process({"DATABASE_URL": "postgres://u:p@127.0.0.1:1/db"}, code) == "psycopg"
+
+
+def test_database_pool_turns_on_djangos_pool_on_postgresql_only():
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("needs the PostgreSQL of scripts/test.sh")
+    code = (
+        "from django.conf import settings; from django.db import connection\n"
+        "with connection.cursor() as cursor: cursor.execute('SELECT 1'); value = cursor.fetchone()[0]\n"
+        "print(settings.DATABASES['default']['OPTIONS'].get('pool'), settings.DATABASES['default']['CONN_MAX_AGE'],"
+        " connection.pool is not None, value)"
+    )
+    assert _settings_in_a_process({"DATABASE_POOL": "1"}, code) == "True 0 True 1"
+    assert _settings_in_a_process({"DATABASE_POOL": ""}, code) == "None 60 False 1"
+    sqlite = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}).get('pool'))"
+    assert _settings_in_a_process({"DATABASE_POOL": "1", "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}, sqlite) == "None"

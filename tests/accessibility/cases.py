@@ -218,7 +218,7 @@ NOT_PAGES = {
     "set_language": "POST-only action",
     "javascript-catalog": "JavaScript",
     "healthz": "JSON health check",
-    "healthz": "JSON health check",
+    "export_status": "JSON for the export page's script",
     "insatsbasen:verify": "POST-only action",
     "insatsbasen:status": "POST-only action",
     "insatsbasen:export": "POST-only action that starts an export job",

@@ -13,7 +13,6 @@ import time
 import uuid
 from pathlib import Path
 
-import psycopg2
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
@@ -218,7 +217,8 @@ def test_an_export_interrupted_at_its_last_attempt_fails_and_tells_the_user_why(
 def test_a_second_delivery_of_an_export_being_built_does_nothing(cast, tmp_path):
     job = running_job(cast["strateg"], tmp_path, attempts=1, minutes_ago=0)
     # Another worker, alive, holds the job's lock on its own database connection.
-    other = psycopg2.connect(**connection.get_connection_params())
+    # A raw driver connection of its own (psycopg 3), beside Django's.
+    other = connection.get_new_connection(connection.get_connection_params())
     try:
         with other.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s)", [_lock_key(job.pk)])
