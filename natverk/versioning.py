@@ -183,38 +183,62 @@ def _display(field, value):
 
 
 def conflict_changes(stale_form, fresh_form):
-    """What the other person changed: ``[(label, current value as text)]``.
+    """What the other person changed: ``[{"name", "label", "value", "also_yours"}]``.
 
     Compares the fingerprints the user's form was loaded with against the row as it is now. When the
     posted fingerprints are missing (an old page), lists the fields where the saved row differs from
-    the user's input instead.
+    the user's input instead. ``also_yours``: the user changed the same field (their input stays);
+    otherwise the other person's value is taken into the user's form (see ``refuse_stale``).
     """
-    loaded = _decode(stale_form.data.get(LOADED_FIELD, ""))
+    loaded = _decode(stale_form.data.get(stale_form.add_prefix(LOADED_FIELD), ""))
     now = form_snapshot(fresh_form)
     extras = getattr(fresh_form, "extra_compared_values", dict)()
+    cleaned = getattr(stale_form, "cleaned_data", {})
     changes = []
     for name, field in _compared_fields(fresh_form):
         current = fresh_form.get_initial_for_field(field, name)
+        posted = _fingerprint(_canonical(cleaned[name])) if name in cleaned else None
         if loaded:
             differs = name in loaded and loaded[name] != now.get(name)
-        elif name in stale_form.fields and hasattr(stale_form, "cleaned_data") and name in stale_form.cleaned_data:
-            differs = _canonical(stale_form.cleaned_data[name]) != _canonical(current)
+            also_yours = posted is None or posted != loaded.get(name)
         else:
-            differs = False
+            differs = posted is not None and posted != now.get(name)
+            also_yours = True
         if differs:
-            changes.append((str(field.label or name), _display(field, current)))
+            label = str(field.label or name)
+            changes.append({"name": name, "label": label, "value": _display(field, current), "also_yours": also_yours})
     for name, (label, value) in extras.items():
         if loaded and name in loaded and loaded[name] != now.get(name):
-            changes.append((str(label), _display(forms.CharField(), value)))
+            changes.append(
+                {"name": None, "label": str(label), "value": _display(forms.CharField(), value), "also_yours": True}
+            )
     return changes
 
 
-def refuse_stale(request, form, fresh_form, what):
-    """After ``EditConflict``: a Swedish message, the current version into the user's form, the changes.
+def _as_data(field, value):
+    """A field's current value as the browser would post it."""
+    if callable(value):
+        value = value()
+    if isinstance(field, forms.ModelMultipleChoiceField) or isinstance(value, (list, tuple, models.QuerySet)):
+        return [str(item.pk if isinstance(item, models.Model) else item) for item in value or []]
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(field, forms.BooleanField):
+        return "on" if value else None
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return field.widget.format_value(value)
+    return str(value)
 
-    ``what`` names the thing in the message ("this contact"). The user's input stays in ``form``;
-    saving it again now overwrites the other person's change knowingly (the form holds the new version).
-    Returns the list of changes for the template (``natverk/_conflict.html``).
+
+def refuse_stale(request, form, fresh_form, what):
+    """After ``EditConflict``: a Swedish message, the other person's changes merged into the user's form.
+
+    ``what`` names the thing in the message ("this contact"). A field only the other person changed takes
+    their value in the user's form, so saving again keeps both changes; a field both changed keeps the
+    user's input and is marked. The form now carries the current version, so saving again goes through.
+    Returns what the template ``natverk/_conflict.html`` shows.
     """
     from django.contrib import messages
 
@@ -228,6 +252,19 @@ def refuse_stale(request, form, fresh_form, what):
         % {"what": what},
     )
     form.data = form.data.copy()
+    for change in changes:
+        if change["also_yours"] or change["name"] not in form.fields:
+            continue
+        name = change["name"]
+        field = fresh_form.fields[name]
+        value = _as_data(field, fresh_form.get_initial_for_field(field, name))
+        key = form.add_prefix(name)
+        if value is None:
+            form.data.pop(key, None)
+        elif isinstance(value, list) and hasattr(form.data, "setlist"):
+            form.data.setlist(key, value)
+        else:
+            form.data[key] = value
     form.data[form.add_prefix(VERSION_FIELD)] = fresh_form.instance.version
     form.data[form.add_prefix(LOADED_FIELD)] = _encode(form_snapshot(fresh_form))
     return {"changes": changes, "saved_at": getattr(fresh_form.instance, "updated_at", None)}

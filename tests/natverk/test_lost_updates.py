@@ -82,11 +82,28 @@ def test_a_stale_contact_save_is_refused_and_the_first_change_kept(register, cli
     assert form["phone"].value() == "08-123 45 67"
     assert form["version"].value() == yusuf.version
     assert 'value="08-123 45 67"' in body
-    # Saving again, knowingly, goes through (and takes the second person's whole form).
+    # The field only the other person changed is filled in with their value, so saving again keeps both.
+    assert form["title"].value() == "Rektor SFI" and "fylls nu i nedan" in conflict_section(body)
     again = second.post(url, form_data(response))
     assert again.status_code == 302
     yusuf.refresh_from_db()
-    assert yusuf.phone == "08-123 45 67"
+    assert yusuf.phone == "08-123 45 67" and yusuf.title == "Rektor SFI"
+
+
+def test_when_both_changed_the_same_field_the_second_input_is_kept_and_marked(register, two):
+    first, second = two
+    yusuf = register["yusuf"]
+    url = reverse("natverk:contact_edit", args=[yusuf.pk])
+    page_first, page_second = first.get(url), second.get(url)
+    first.post(url, form_data(page_first, title="Rektor"))
+    response = second.post(url, form_data(page_second, title="Samordnare"))
+    section = conflict_section(response.content.decode())
+    assert "Rektor" in section and "du ändrade också fältet" in section
+    assert response.context["form"]["title"].value() == "Samordnare"
+    assert Contact.objects.get(pk=yusuf.pk).title == "Rektor"
+    # Saving again is the second person's deliberate choice.
+    assert second.post(url, form_data(response)).status_code == 302
+    assert Contact.objects.get(pk=yusuf.pk).title == "Samordnare"
 
 
 def test_the_conflict_lists_only_what_the_other_person_changed(register, two):
