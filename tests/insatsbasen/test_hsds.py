@@ -217,3 +217,13 @@ def test_per_page_and_page_are_bounded(anonymous_client, make_insats):
     assert (body["page_number"], body["size"]) == (1, 1)
     body = anonymous_client.get("/katalog/hsds/services.json", {"per_page": "99999"}).json()
     assert body["size"] == 3
+
+
+def test_when_the_region_hides_overdue_entries_the_feed_leaves_them_out_too(anonymous_client, make_insats, settings):
+    settings.INSATSBASEN_OVERDUE_PUBLIC = "hide"
+    make_insats("Gammal uppgift", verified_days_ago=400)
+    make_insats("Färsk uppgift", verified_days_ago=5)
+    services = anonymous_client.get("/katalog/hsds/services.json").json()["contents"]
+    assert [service["name"] for service in services] == ["Färsk uppgift"]
+    organizations = anonymous_client.get("/katalog/hsds/organizations.json").json()["contents"]
+    assert [s["name"] for o in organizations for s in o["services"]] == ["Färsk uppgift"]
