@@ -1,10 +1,11 @@
-"""Fictitious KIS figures for the member municipalities, 2008–2012 (called by manage.py load_demo).
+"""Fictitious KIS figures for the five years up to last year (called by manage.py load_demo).
 
 Magnitudes follow the real scale (SCB AA0003): Södertälje and Botkyrka receive a few hundred
-persons a year, Salem and Nykvarn tens; Nacka and Nykvarn report only from 2011, when they joined.
+persons a year, Salem and Nykvarn tens. The years are counted back from the day the demo is loaded,
+so last year is the round in progress whatever the date.
 Every figure is made up by a seeded random generator. Nynäshamn is late for the latest period, and
 the small municipalities give counts under 5, so suppression shows on the dashboards: Salem and
-Nykvarn have many small cells, Huddinge exactly one (women's exits to studies 2011), so that the
+Nykvarn have many small cells, Huddinge exactly one (women's exits to studies in the fourth year), so that the
 secondary suppression ("..") shows. Catalogue version 2 changes the definition of AVS_ARB from the
 latest year on, so the time series mark a change of definition.
 """
@@ -38,14 +39,22 @@ SCALE = {
 }
 LATE = "Nynäshamn"
 # One municipality with a single small cell: (name, year, code, key, value); the total is kept.
-SINGLE_SMALL = ("Huddinge", 2011, "AVS_STU", "K", 3)
+# (The year is given as its place in the series: 3 is the fourth year.)
+SINGLE_SMALL = ("Huddinge", 3, "AVS_STU", "K", 3)
 NEW_DEFINITION = (
     "AVS_ARB",
     "Avslut till anställning om minst tre sammanhängande månader, även kommunala "
     "arbetsmarknadsanställningar och nystartsjobb.",
 )
 SUBMITTED_LATEST = ("Haninge",)
-YEARS = range(2008, 2013)
+# How many years the demo reports: the last complete years up to last year.
+YEAR_COUNT = 5
+
+
+def demo_years(today=None):
+    """The demo's years, last year included, counted back from ``today``."""
+    today = today or timezone.localdate()
+    return range(today.year - YEAR_COUNT, today.year)
 
 
 def _split(total, weights, rng):
@@ -65,9 +74,9 @@ def _grid(values, code, keys, parts):
     values[(code, "T")] = sum(parts)
 
 
-def figures(scale, year, rng):
-    """One municipality's typed figures for a year, consistent with every validation rule."""
-    trend = 1 + 0.12 * (year - 2008)
+def figures(scale, step, rng):
+    """One municipality's typed figures for the ``step``-th year, consistent with every validation rule."""
+    trend = 1 + 0.12 * step
     received = max(1, round(scale * trend * rng.uniform(0.8, 1.2)))
     values = {}
     _grid(values, "MOT_TOT", ["K", "M"], _split(received, [45, 55], rng))
@@ -80,8 +89,8 @@ def figures(scale, year, rng):
     values[("BES_PRA", "T")] = round(stock * rng.uniform(0.1, 0.25))
     values[("BES_VAL", "T")] = round(stock * rng.uniform(0.02, 0.08))
     exits = round(received * rng.uniform(0.7, 0.95))
-    work_share = 0.22 + 0.03 * (year - 2008) + rng.uniform(-0.05, 0.05)
-    reasons = _split(exits, [work_share, 0.1, 0.15, 0.4 - 0.02 * (year - 2008), 0.08], rng)
+    work_share = 0.22 + 0.03 * step + rng.uniform(-0.05, 0.05)
+    reasons = _split(exits, [work_share, 0.1, 0.15, 0.4 - 0.02 * step, 0.08], rng)
     for code, count in zip(["AVS_ARB", "AVS_STU", "AVS_FLY", "AVS_PLAN", "AVS_OVR"], reasons, strict=True):
         _grid(values, code, ["K", "M"], _split(count, [40, 60], rng))
     values[("AVS_MAN", "T")] = Decimal(str(round(rng.uniform(14, 30), 1)))
@@ -126,10 +135,12 @@ def load(stdout=None):
     rng = random.Random(2010)
     first = CatalogueVersion.objects.order_by("number").first()
     region = get_user_model().objects.filter(username="statistik-region").first()
-    latest_year = max(YEARS)
-    versions = dict.fromkeys(YEARS, first) | {latest_year: _new_version(first, latest_year)}
+    years = demo_years()
+    now = timezone.now()
+    latest_year = max(years)
+    versions = dict.fromkeys(years, first) | {latest_year: _new_version(first, latest_year)}
     count = 0
-    for year in YEARS:
+    for year in years:
         period, _created = Period.objects.get_or_create(
             year=year,
             half=None,
@@ -144,9 +155,9 @@ def load(stdout=None):
             version = versions[year]
             indicators = list(version.indicators.all())
             by_code = {indicator.code: indicator for indicator in indicators}
-            values = figures(SCALE.get(municipality.name, 50), year, rng)
-            name, small_year, code, key, small = SINGLE_SMALL
-            if (municipality.name, year) == (name, small_year):
+            values = figures(SCALE.get(municipality.name, 50), year - years.start, rng)
+            name, small_step, code, key, small = SINGLE_SMALL
+            if (municipality.name, year) == (name, years.start + small_step):
                 other = "M" if key == "K" else "K"
                 values[(code, other)] = values[(code, TOTAL)] - small
                 values[(code, key)] = small
@@ -156,6 +167,8 @@ def load(stdout=None):
             if year == latest_year and municipality.name in SUBMITTED_LATEST:
                 status = Report.Status.SUBMITTED
             submitted = timezone.make_aware(datetime.datetime(year + 1, 2, rng.randint(1, 27), 10))
+            # Loaded before last year's deadline, the round's reports came in the last few weeks.
+            submitted = min(submitted, now - datetime.timedelta(days=rng.randint(8, 30)))
             report = Report.objects.create(
                 municipality=municipality,
                 period=period,
@@ -177,4 +190,5 @@ def load(stdout=None):
                 ReportEvent.objects.create(report=report, user=region, action=ReportEvent.Action.APPROVED)
             count += 1
     if stdout:
-        stdout.write(f"statistik: {count} fictitious KIS reports 2008–2012 ({LATE} late for {latest_year}).\n")
+        span = f"{years.start}–{latest_year}"
+        stdout.write(f"statistik: {count} fictitious KIS reports {span} ({LATE} late for {latest_year}).\n")

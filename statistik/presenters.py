@@ -118,12 +118,17 @@ def indicator_page(user, indicator, filters, period_id=None):
     else:
         summary = _("%(name)s: no approved figures in the chosen periods.") % {"name": indicator.label}
     shown = [c for c, r in zip(series["coverage"], series["region"], strict=True) if c and r.shown is not None]
+    # The chart's summary stays one sentence (its <desc>): the notes join it after a semicolon.
+    notes = []
     if series["method"] == "sum" and len({(c.reported, c.members, c.share) for c in shown}) > 1:
-        summary += " " + _("Not every period covers the same municipalities: compare the region's sums with care.")
+        notes.append(_("not every period covers the same municipalities, so compare the region's sums with care"))
     if series["changes"]:
-        summary += " " + _("The definition changed from %(periods)s.") % {
-            "periods": ", ".join(str(change["period"]) for change in series["changes"])
-        }
+        notes.append(
+            _("the definition changed from %(periods)s")
+            % {"periods": ", ".join(str(change["period"]) for change in series["changes"])}
+        )
+    if notes:
+        summary = summary.rstrip(".") + "; " + "; ".join(notes) + "."
     series_chart = (
         responsive(
             line_chart,

@@ -6,6 +6,7 @@ also on the page as text, a data table right after it; every series told apart b
 text in the chart at least 4.5:1 against the white background, faded series included.
 """
 
+import datetime
 import html
 import re
 
@@ -31,7 +32,8 @@ def _dashboard_pages():
 
     botkyrka = Municipality.objects.get(code="0127")
     yield reverse("statistik:dashboard")
-    yield reverse("statistik:dashboard") + "?fran=2009&till=2012&kon=K"
+    last_year = datetime.date.today().year - 1  # the demo's years end last year
+    yield reverse("statistik:dashboard") + f"?fran={last_year - 3}&till={last_year}&kon=K"
     yield reverse("statistik:dashboard_municipality", args=[botkyrka.pk])
     for indicator in Indicator.objects.filter(is_key=True).order_by("pk"):
         yield reverse("statistik:dashboard_indicator", args=[indicator.code])

@@ -159,11 +159,12 @@ def test_a_reporter_fills_and_submits_a_kis_report_with_the_keyboard(kb, live_se
     from statistik.models import Period, Report
 
     # The demo's latest period is already reported; the region opens the next one.
-    period = Period.objects.create(year=2013, deadline=timezone.localdate() + datetime.timedelta(days=30))
+    year = timezone.localdate().year
+    period = Period.objects.create(year=year, deadline=timezone.localdate() + datetime.timedelta(days=30))
     page = kb
     keyboard_login(page, live_server, "rapportor-botkyrka")
 
-    tab_to(page, "Rapport Botkyrka 2013")
+    tab_to(page, f"Rapport Botkyrka {year}")
     press_and_wait(page)
     assert "KIS-rapport" in page.locator("h1").inner_text()
     # Opening the link changes nothing: the reporter starts the report with a button.
@@ -194,7 +195,7 @@ def test_a_reporter_fills_and_submits_a_kis_report_with_the_keyboard(kb, live_se
 
     tab_to(page, "Spara och skicka in till regionen", max_tabs=600)
     press_and_wait(page)
-    # Not submitted yet: the figures that differ a lot from 2012 need a sentence each, and the empty
+    # Not submitted yet: the figures that differ a lot from last year need a sentence each, and the empty
     # cells must be confirmed as missing.
     for textarea_id in page.locator("textarea[name^=x-]").evaluate_all("(els) => els.map((e) => e.id)"):
         tab_to(page, by_id(textarea_id), max_tabs=100)
