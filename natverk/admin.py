@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import AnonymisationLog, Contact, Meeting, Membership, Municipality, Network, Organisation
+from .versioning import VersionCheckedAdminForm
 
 
 @admin.register(Municipality)
@@ -11,6 +12,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = VersionCheckedAdminForm
     list_display = ["name", "kind", "municipality"]
     list_filter = ["kind", "municipality"]
     search_fields = ["name"]
@@ -18,6 +20,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
+    form = VersionCheckedAdminForm
     list_display = ["name", "organisation", "municipality", "is_active", "anonymised_at"]
     list_filter = ["is_active", "municipality"]
     search_fields = ["name", "email"]
@@ -31,12 +34,14 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
+    form = VersionCheckedAdminForm
     list_display = ["name", "kind", "is_active"]
     inlines = [MembershipInline]
 
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
+    form = VersionCheckedAdminForm
     list_display = ["network", "date", "place"]
     list_filter = ["network"]
 

@@ -268,3 +268,30 @@ def refuse_stale(request, form, fresh_form, what):
     form.data[form.add_prefix(VERSION_FIELD)] = fresh_form.instance.version
     form.data[form.add_prefix(LOADED_FIELD)] = _encode(form_snapshot(fresh_form))
     return {"changes": changes, "saved_at": getattr(fresh_form.instance, "updated_at", None)}
+
+
+class VersionCheckedAdminForm(forms.ModelForm):
+    """The Django admin's form for a versioned model: a save from an older version is refused in clean()."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            current = (
+                type(self.instance)._base_manager.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            )
+            if cleaned.get("expected_version") != current:
+                raise forms.ValidationError(
+                    _(
+                        "Someone else saved this after you opened it. Nothing was saved. "
+                        "Open it again to see the current version, then make your change."
+                    ),
+                    code="stale",
+                )
+        return cleaned

@@ -274,3 +274,33 @@ def test_two_simultaneous_saves_of_the_same_version_cannot_both_win(municipaliti
     winner = next(title for title, result in outcome.items() if result == "saved")
     contact.refresh_from_db()
     assert contact.title == winner and contact.version == 2
+
+
+def test_a_stale_save_in_the_django_admin_is_refused(register, client_as):
+    """The admin's own form carries the version too: a change page opened before a portal save cannot undo it."""
+    yusuf = register["yusuf"]
+    admin = client_as("admin")
+    url = reverse("admin:natverk_contact_change", args=[yusuf.pk])
+    page = admin.get(url)
+
+    portal = client_as("strateg")
+    edit = reverse("natverk:contact_edit", args=[yusuf.pk])
+    assert portal.post(edit, form_data(portal.get(edit), title="Rektor SFI")).status_code == 302
+
+    class Page:
+        context = {"form": page.context["adminform"].form}
+
+    response = admin.post(url, form_data(Page, phone="08-123 45 67") | {"_save": "Spara"})
+    assert response.status_code == 200
+    assert "Någon annan sparade detta efter att du öppnade det" in response.content.decode()
+    yusuf.refresh_from_db()
+    assert yusuf.title == "Rektor SFI" and yusuf.phone == ""
+    # Opened again, the admin's save goes through.
+    fresh = admin.get(url)
+
+    class Fresh:
+        context = {"form": fresh.context["adminform"].form}
+
+    assert admin.post(url, form_data(Fresh, phone="08-123 45 67") | {"_save": "Spara"}).status_code == 302
+    yusuf.refresh_from_db()
+    assert yusuf.title == "Rektor SFI" and yusuf.phone == "08-123 45 67"
