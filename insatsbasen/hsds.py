@@ -65,6 +65,19 @@ def page_of(request, items, build):
 # --- Services ---------------------------------------------------------------------------------------------------
 
 
+def service_pk(insatser, service_id):
+    """The primary key of the insats among ``insatser`` whose service id is ``service_id``, or None.
+
+    A UUID 5 cannot be turned back into its key, so the keys are hashed until one matches: about 2 µs each, some
+    40 ms for 20,000 published insatser, read as keys only. No stored column is needed for the ids to stay stable.
+    """
+    wanted = str(service_id)
+    for pk in insatser.order_by().values_list("pk", flat=True).iterator(chunk_size=5000):
+        if hsds_id("service", pk) == wanted:
+            return pk
+    return None
+
+
 def services(request, insatser):
     """Full services (every field the portal has), which also satisfy ``service_list.json``."""
     return [service(request, insats) for insats in insatser]

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from natverk.models import Municipality
 
@@ -127,8 +127,8 @@ def hsds_docs(request):
     )
 
 
-def _hsds_response(body):
-    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False, "indent": 1})
+def _hsds_response(body, status=200):
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False, "indent": 1})
     # Open data: any web page may read it (it holds only what the public catalogue shows).
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -138,6 +138,16 @@ def hsds_services(request):
     """Published insatser as HSDS 3.0 services, a page at a time like the HSDS API's /services."""
     insatser = public_insatser().select_related("contact").prefetch_related("places__municipality").order_by("pk")
     return _hsds_response(hsds.page_of(request, insatser, lambda page: hsds.services(request, page)))
+
+
+def hsds_service(request, service_id):
+    """One published insats as an HSDS 3.0 service, by its id, like the HSDS API's /services/{id}."""
+    insatser = public_insatser().select_related("contact").prefetch_related("places__municipality")
+    pk = hsds.service_pk(insatser, service_id)
+    if pk is None:
+        return _hsds_response({"detail": "Not found."}, status=404)
+    with translation.override("sv"):
+        return _hsds_response(hsds.service(request, insatser.get(pk=pk)))
 
 
 def hsds_organizations(request):

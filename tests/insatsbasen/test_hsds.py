@@ -227,3 +227,19 @@ def test_when_the_region_hides_overdue_entries_the_feed_leaves_them_out_too(anon
     assert [service["name"] for service in services] == ["Färsk uppgift"]
     organizations = anonymous_client.get("/katalog/hsds/organizations.json").json()["contents"]
     assert [s["name"] for o in organizations for s in o["services"]] == ["Färsk uppgift"]
+
+
+def test_one_service_by_its_id_like_the_hsds_api(anonymous_client, make_insats):
+    published = make_insats("SFI kväll", languages=["sv"])
+    draft = make_insats("Utkastet", status=Insats.Status.DRAFT)
+    listed = anonymous_client.get("/katalog/hsds/services.json").json()["contents"]
+    (service,) = [s for s in listed if s["name"] == published.name]
+    response = anonymous_client.get(f"/katalog/hsds/services/{service['id']}.json")
+    assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
+    assert response.json() == service and problems("service", response.json()) == []
+    # A draft's id, an unknown id and a malformed one: no service.
+    from insatsbasen.hsds import hsds_id
+
+    assert anonymous_client.get(f"/katalog/hsds/services/{hsds_id('service', draft.pk)}.json").status_code == 404
+    assert anonymous_client.get(f"/katalog/hsds/services/{uuid.uuid4()}.json").status_code == 404
+    assert anonymous_client.get("/katalog/hsds/services/insatsbasen-service-1.json").status_code == 404

@@ -170,6 +170,7 @@ NOT_BUDGETED = {
     "insatsbasen:import_commit": "POST-only action",
     "katalog:hsds_docs": "static documentation",
     "katalog:hsds_services": "JSON API, paginated",
+    "katalog:hsds_service": "JSON API, one service; tests/insatsbasen/test_hsds.py",
     "katalog:hsds_organizations": "JSON API, paginated; tests/insatsbasen/test_hsds.py",
     "katalog:hsds_service_at_locations": "JSON API, paginated; tests/insatsbasen/test_hsds.py",
     "statistik:indicator_edit": FORM,

@@ -129,6 +129,17 @@ def obj_pk(name):
     return lambda world: world.objects[name].pk
 
 
+def hsds_service_id(name):
+    """The HSDS service id (a UUID) of an insats of the world."""
+
+    def service_id(world):
+        from insatsbasen.hsds import hsds_id
+
+        return uuid.UUID(hsds_id("service", world.objects[name].pk))
+
+    return service_id
+
+
 # --- The matrix --------------------------------------------------------------------------------
 
 MATRIX = {
@@ -222,6 +233,16 @@ MATRIX = {
     ],
     "katalog:hsds_docs": expect(PUBLIC, PUBLIC),
     "katalog:hsds_services": expect(PUBLIC, PUBLIC, private="insats"),
+    "katalog:hsds_service": [
+        expect(PUBLIC, PUBLIC, args=kwargs(service_id=hsds_service_id("insats")), private="insats", label="published"),
+        expect(
+            {ALL: 404},
+            {ALL: 404},
+            args=kwargs(service_id=hsds_service_id("insats_draft")),
+            private="insats_draft",
+            label="a draft",
+        ),
+    ],
     "katalog:hsds_organizations": expect(PUBLIC, PUBLIC, private="insats"),
     "katalog:hsds_service_at_locations": expect(PUBLIC, PUBLIC, private="insats"),
     # Statistik: Huddinge's report is another municipality's for the Botkyrka reporter and manager.
