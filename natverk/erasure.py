@@ -27,14 +27,18 @@ import zipfile
 
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
+
+from .versioning import VersionedModel
 
 # Tables never rewritten (see the module text).
 SKIPPED_APPS = {"auth", "sessions", "contenttypes"}
 SKIPPED_MODELS = {"natverk.contact"}
 # Rows that only count how often a text was searched for: deleted rather than rewritten.
 DELETED_WHEN_NAMED = {"insatsbasen.searchlog"}
+# Versioned rows outside natverk/uppdrag whose version a rewrite raises (their edit forms check it).
+BUMPED_VERSION = {"insatsbasen.insats"}
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 # Export kinds that hold the contact by construction (the rest are read to see whether they do).
 EXTRACT_KIND = "natverk.extract"
@@ -167,9 +171,13 @@ def scrub_tables(traces):
                 continue
             if label in DELETED_WHEN_NAMED:
                 model._base_manager.filter(pk=row.pk).delete()
-            else:
-                # A queryset update: no save(), so no auto_now stamp or version change pretends to be an edit.
-                model._base_manager.filter(pk=row.pk).update(**updates)
+                changed[model._meta.db_table] = changed.get(model._meta.db_table, 0) + 1
+                continue
+            if label in BUMPED_VERSION or issubclass(model, VersionedModel):
+                # The row changed: an edit form opened before must not put the name back (it is now stale).
+                updates["version"] = F("version") + 1
+            # A queryset update: no save(), so no auto_now stamp pretends someone edited the row.
+            model._base_manager.filter(pk=row.pk).update(**updates)
             changed[model._meta.db_table] = changed.get(model._meta.db_table, 0) + 1
     return changed
 

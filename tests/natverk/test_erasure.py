@@ -183,6 +183,9 @@ def test_anonymising_leaves_the_person_in_no_table_and_no_file(planted, django_c
     assert AuditEvent.objects.get(kind=AuditEvent.Kind.LOGIN_FAILED).username == MARK
     assert not SearchLog.objects.exists()
     assert JournalNote.objects.get().text == f"Ringde {MARK}."
+    # A rewritten versioned row counts as changed: an edit form opened before cannot put the name back.
+    point = ActionPoint.objects.get()
+    assert point.description == f"Kontakt: {MARK}" and point.version == 2
 
 
 def test_the_removed_exports_are_marked_and_named_and_the_unrelated_one_stays(
