@@ -19,7 +19,7 @@ from intro_sodertorn.xlsx import XLSX_CONTENT_TYPE
 from natverk.models import Municipality
 
 from . import dashboards, services, validation
-from .calc import Cell, cells_compute, changes_compare, values_validate
+from .calc import Cell, cells_compute, changes_compare, percent_codes, values_validate
 from .excel import template_build, upload_read
 from .forms import CatalogueVersionForm, FilterForm, IndicatorForm, PeriodForm, ReopenForm, ReturnForm, UploadForm
 from .grid import report_grid
@@ -144,7 +144,8 @@ def _report_context(request, report, raw=None, errors=None, upload_errors=None, 
     if previous is not None:
         # After a failed post the typed figures are not the stored ones: show last year's figure only.
         now = values if raw is None else dict.fromkeys(values)
-        changes = changes_compare(now, services.report_cells(previous))
+        # Shares change by percentage points, counts by a percentage of last year's figure.
+        changes = changes_compare(now, services.report_cells(previous), percent_codes(indicators))
     order = {indicator.code: number for number, indicator in enumerate(indicators)}
     return {
         "report": report,

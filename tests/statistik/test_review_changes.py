@@ -91,3 +91,14 @@ def test_after_a_failed_save_only_last_years_figure_is_shown(client_as, two_year
     assert response.status_code == 400
     assert response.context["large_changes"] == []
     assert '<span class="text-nowrap">2011: 100</span></div>' in response.content.decode()
+
+
+def test_a_share_on_the_report_changes_by_percentage_points(client_as, make_report, municipalities, period):
+    last_year = Period.objects.create(year=2011, deadline=datetime.date(2012, 2, 28), status="closed")
+    botkyrka = municipalities["Botkyrka"]
+    # SFI_ANDEL = SFI_KLAR / SFI_NYB: 40 % last year, 50 % now.
+    make_report(botkyrka, last_year, {("SFI_NYB", "T"): 80, ("SFI_KLAR", "T"): 32}, status="approved")
+    report = make_report(botkyrka, period, {("SFI_NYB", "T"): 100, ("SFI_KLAR", "T"): 50}, status="submitted")
+    html = client_as("statistik-region").get(reverse("statistik:report", args=[report.pk])).content.decode()
+    assert "+10 procentenheter" in html
+    assert "+10, +25 %" not in html  # not as a percentage of last year's share
