@@ -113,7 +113,8 @@ class VersionedFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-        self.fields[LOADED_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4000)
+        # About 30 characters a field: a meeting of a large network lists hundreds of attendance fields.
+        self.fields[LOADED_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200_000)
         if self.instance.pk is not None:
             self.fields[VERSION_FIELD].initial = self.instance.version
 
