@@ -225,7 +225,7 @@ def load(stdout=None):
         )[0]
         insats = Insats.objects.create(
             name=name,
-            short_description=description.format(**words).split(". ")[0] + ".",
+            short_description=description.format(**words).split(". ")[0].rstrip(".") + ".",
             description=description.format(**words),
             category=categories[slug],
             plan_part=plan_part,

@@ -63,7 +63,7 @@ def seed(size, stdout=None):
             )[0]  # fmt: skip
             insats = Insats(
                 name=name,
-                short_description=description.format(**words).split(". ")[0] + ".",
+                short_description=description.format(**words).split(". ")[0].rstrip(".") + ".",
                 description=description.format(**words),
                 category=categories[slug],
                 plan_part=plan_part,
