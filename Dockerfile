@@ -9,7 +9,7 @@ RUN useradd --create-home --uid 1000 portal
 WORKDIR /app
 
 COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 
 COPY . .
 # collectstatic needs settings; a throwaway key is enough at build time.

@@ -3,18 +3,18 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test ci lint format messages demo clean bench
+.PHONY: run test ci lint format messages demo clean bench lock
 
-$(VENV)/.runtime: requirements.txt
+# The locks (exact versions with hashes) are made from pyproject.toml by scripts/lock.sh (`make lock`).
+# requirements-local.txt is the runtime lock plus psycopg's binary wheel (its own libpq: no libpq5 needed).
+$(VENV)/.runtime: requirements-local.txt
 	@test -x $(PY) || { python=$$(scripts/find-python.sh) && "$$python" -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	@# psycopg's binary wheel brings its own libpq: a fresh machine needs no libpq5 (the image uses Debian's).
-	$(PY) -m pip install --quiet "$$(grep -i '^psycopg-binary==' requirements-dev.txt)"
+	$(PY) -m pip install --quiet --require-hashes -r requirements-local.txt
 	@touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	@touch $@
 
 # Start the portal with fictitious demo data on SQLite, tasks inline (unless DATABASE_URL /
@@ -46,6 +46,10 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Refresh the three locks from pyproject.toml (uv pip compile --generate-hashes; needs PyPI).
+lock:
+	scripts/lock.sh
 
 # Refresh the translation catalogues (needs GNU gettext) and compile them.
 messages: $(VENV)/.dev

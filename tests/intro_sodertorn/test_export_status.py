@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from intro_sodertorn.models import ExportJob
+from tests.accessibility.test_axe import _run_axe
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,8 @@ def test_in_chromium_the_row_turns_into_a_download_link_without_a_reload(
     status = page.locator("#export-status")
     assert status.inner_text() == "En export skapas. Sidan uppdateras av sig själv var femte sekund."
     page.screenshot(path=screenshot_dir / "exports-running.png", full_page=True)
+    # The axe walk (tests/accessibility) sees the page without a running job; this is the running state.
+    assert _run_axe(page) == []
 
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.DONE, progress=100)
     link = page.get_by_role("link", name="Ladda ner Kommunlista")
@@ -91,3 +94,4 @@ def test_in_chromium_the_row_turns_into_a_download_link_without_a_reload(
     assert page.evaluate("window.notReloaded") is True, "the page reloaded"
     assert link.get_attribute("href") == reverse("export_download", args=[job.pk])
     page.screenshot(path=screenshot_dir / "exports-done.png", full_page=True)
+    assert _run_axe(page) == []
