@@ -19,7 +19,7 @@ from .calc import values_validate
 from .models import CatalogueVersion, Period, Report, ReportEvent, Value
 
 BATCH = 5000
-# The demo's generator models trends from 2008 on; later years keep the latest trend it can express.
+# The demo's generator models trends by the year's step from 2008; later years keep the latest trend it can express.
 GENERATOR_YEARS = (2008, 2026)
 
 
@@ -52,8 +52,8 @@ def seed(size, stdout=None):
         for municipality in Municipality.objects.members_during(period.start, period.end).order_by("name"):
             if municipality.pk in reported:
                 continue
-            generator_year = min(max(year, GENERATOR_YEARS[0]), GENERATOR_YEARS[1])
-            raw = demo.figures(demo.SCALE.get(municipality.name, 50), generator_year, rng)
+            step = min(max(year, GENERATOR_YEARS[0]), GENERATOR_YEARS[1]) - GENERATOR_YEARS[0]
+            raw = demo.figures(demo.SCALE.get(municipality.name, 50), step, rng)
             values, errors = values_validate(indicators, {cell: v for cell, v in raw.items() if cell[0] in by_code})
             if errors:
                 raise ValueError(f"Generated figures break the validation: {municipality} {year}: {errors}")
