@@ -311,6 +311,13 @@ AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
 # Errors reach someone: a 500 (django.request), a suspicious request (django.security) and a failed
 # Celery task (celery.app.trace) are e-mailed to ADMINS in production. The e-mail leaves out the
 # request's body, cookies and query string (intro_sodertorn.errors.PrivateExceptionReporter).
+# Optional error tracker: SENTRY_DSN (Sentry or compatible) reports errors of requests and Celery tasks,
+# without request bodies, cookies, query strings or local variables (intro_sodertorn/error_tracker.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from intro_sodertorn.error_tracker import init_error_tracker
+
+    init_error_tracker(SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", ""))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -25,13 +25,14 @@ compile() {  # compile <output> [uv options]
   "$uv" pip compile pyproject.toml --quiet --generate-hashes --python-version 3.12 --universal \
     --custom-compile-command "scripts/lock.sh" "${extra[@]}" "$@" -o "$out/$target"
 }
+# The runtime lock decides: the other two keep its versions (constraints), so all three agree.
 compile requirements.txt
-compile requirements-local.txt --extra local
-compile requirements-dev.txt --extra dev
+compile requirements-local.txt --extra local -c "$out/requirements.txt"
+compile requirements-dev.txt --extra dev -c "$out/requirements.txt"
 if [ "$mode" = check ]; then
   status=0
   for file in requirements.txt requirements-local.txt requirements-dev.txt; do
-    diff -u "$file" "$out/$file" || { echo "$file does not match pyproject.toml: run scripts/lock.sh" >&2; status=1; }
+    diff -u -I "^ *#   -c " "$file" "$out/$file" || { echo "$file does not match pyproject.toml: run scripts/lock.sh" >&2; status=1; }
   done
   exit $status
 fi
