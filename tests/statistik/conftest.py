@@ -14,9 +14,7 @@ def ensure_catalogue():
 
     if not CatalogueVersion.objects.exists():
         importlib.import_module("statistik.migrations.0002_starting_catalogue").create(apps, None)
-        importlib.import_module("statistik.migrations.0003_indicator_rules_explanations_history").seed_rules(
-            apps, None
-        )
+        importlib.import_module("statistik.migrations.0003_indicator_rules_explanations_history").seed_rules(apps, None)
     return CatalogueVersion.objects.get(number=1)
 
 
