@@ -162,6 +162,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 XLSX_MAX_UPLOAD_BYTES = int(os.environ.get("XLSX_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 XLSX_MAX_UNPACKED_BYTES = int(os.environ.get("XLSX_MAX_UNPACKED_BYTES", str(50 * 1024 * 1024)))
 XLSX_MAX_ROWS = int(os.environ.get("XLSX_MAX_ROWS", "5000"))
+# The shared-string table (every distinct text of a workbook) may unpack to at most this much; its number of strings
+# is capped by the row limit (intro_sodertorn/xlsx.py).
+XLSX_MAX_SHARED_STRINGS_BYTES = int(os.environ.get("XLSX_MAX_SHARED_STRINGS_BYTES", str(20 * 1024 * 1024)))
 
 # E-mail: console in development, SMTP from the environment in production.
 EMAIL_BACKEND = os.environ.get(

@@ -7,21 +7,31 @@ carriage return) are escaped with a leading apostrophe and stored as text;
 unchanged.
 
 Reading: ``open_uploaded_workbook`` checks the file size, the unpacked size of the zip
-container and the number of rows before openpyxl parses anything big, and raises
-``WorkbookError`` with a Swedish message the view can show as it is.
+container, every XML part (no DTD, so no entity expansion, and only the encodings Excel writes), the
+number of rows and cells of every sheet and the shared-string table (its unpacked size and the
+number of strings) before openpyxl parses anything big, and raises ``WorkbookError`` with a Swedish
+message the view can show as it is. The shared strings are read by this module, streamed and
+counted while parsing (openpyxl's own reader spends ~20 µs a string: 1.5 million strings in a
+4 MB file kept a worker busy past any timeout).
+
+The limits follow the import's row limit: at most ``(rows + 20) * MAX_CELLS_PER_ROW`` cells in a
+sheet and as many shared strings (an honest file has no more distinct texts than cells), and the
+strings part unpacks to at most ``XLSX_MAX_SHARED_STRINGS_BYTES``.
 """
 
 import datetime
 import io
+import re
 import zipfile
 from decimal import Decimal
 from xml.etree import ElementTree
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -215,6 +225,19 @@ class WorkbookError(Exception):
 # The import layouts have at most a few dozen columns; cells further right are not read. This also keeps a
 # crafted <dimension ref="A1:XFD9"/> from making openpyxl pad every row to 16,384 cells.
 MAX_COLUMNS = 100
+# Cells a sheet may hold per allowed row (the insats layout has 37 columns, the KIS template 4): a sheet of the
+# import's row limit full of cells passes, a sheet that would keep openpyxl busy for seconds does not.
+MAX_CELLS_PER_ROW = 50
+# Reading an XML part (sheets, shared strings) in pieces of this size.
+READ_CHUNK = 64 * 1024
+# The encodings an XML part of a workbook may declare: Excel, LibreOffice and openpyxl write UTF-8. Any other
+# (UTF-16, UTF-7, EBCDIC...) could hide a <!DOCTYPE from the byte scan below, so it is refused as damaged.
+XML_ENCODINGS = {"utf-8", "utf8", "us-ascii", "ascii"}
+XML_DECLARATION_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+# A start tag of a cell, a row or a shared string, with or without a namespace prefix.
+CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 # A zip member may unpack to at most this many times its packed size (deflate reaches about 1,000:1 on
 # zeros; real worksheets stay far below 100:1). Small members are not checked: they cannot hurt.
 MAX_COMPRESSION_RATIO = 200
@@ -272,46 +295,173 @@ def _check_archive(archive, max_unpacked, max_rows):
         raise _damaged()
     if any(marker in archive.read(content_types).lower() for marker in MACRO_CONTENT_TYPES):
         raise _macro_error()
+    max_cells = (max_rows + 20) * MAX_CELLS_PER_ROW
     for info in members:
-        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-            _check_sheet_size(archive, info, max_rows)
+        name = info.filename.lower()
+        if name.endswith("sharedstrings.xml") and info.file_size > settings.XLSX_MAX_SHARED_STRINGS_BYTES:
+            raise _strings_size_error()
+    for info in members:
+        name = info.filename.lower()
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            limits = {ROW_TAG: (max_rows + 20, _rows_error), CELL_TAG: (max_cells, _rows_error)}
+        elif name.endswith("sharedstrings.xml"):
+            limits = {STRING_TAG: (max_cells, _strings_count_error)}
+        else:
+            limits = {}
+        _scan_part(archive, info, limits, max_rows)
 
 
-def _check_sheet_size(archive, info, max_rows):
-    """Count the rows and cells of a sheet that has no dimension record, stopping at the limit.
+# Signatures of XML in an encoding other than UTF-8 without a declaration we could read: UTF-16 and UTF-32 (with or
+# without byte order mark) and EBCDIC ("<?xm").
+FOREIGN_XML_STARTS = (
+    b"\xfe\xff",
+    b"\xff\xfe",
+    b"\x00\x00\xfe\xff",
+    b"\x00\x00\x00<",
+    b"<\x00\x00\x00",
+    b"\x00<\x00",
+    b"<\x00?\x00",
+    b"\x4c\x6f\xa7\x94",
+)
+DTD_MARK = re.compile(rb"<!(?i:doctype|entity)")
+STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+# A tag is matched on its first bytes; a piece of the stream ends before its last "<" unless that is further back.
+TAG_LOOKAHEAD = 256
 
-    openpyxl looks for the dimension record before it reads a sheet; when there is none it parses
-    the whole sheet XML at once (keeping every element), so a sheet with a million rows and no
-    dimension would cost seconds and hundreds of megabytes before any limit applies. This streams
-    the XML in small pieces and gives up as soon as the sheet is too big.
+
+def _scan_part(archive, info, limits, max_rows):
+    """Stream one member of the zip: refuse a DTD (entity expansion: "billion laughs") or a foreign encoding, and
+    count the tags in ``limits`` ({pattern: (limit, error(max_rows))}), refusing as soon as one passes its limit.
+
+    The bytes are scanned, not parsed (a few ms a megabyte): nothing is built, whatever the part holds.
     """
-    max_cells = (max_rows + 20) * MAX_COLUMNS
-    parser = ElementTree.XMLPullParser(events=("start", "end"))
-    rows = cells = 0
-    data_element = None
+    counts = dict.fromkeys(limits, 0)
+    carry = b""
+    first = True
     with archive.open(info) as source:
-        while chunk := source.read(64 * 1024):
+        while True:
+            chunk = source.read(READ_CHUNK)
+            if first:
+                first = False
+                _check_encoding(chunk)
+            data = carry + chunk
+            if not chunk:
+                piece, carry = data, b""
+            else:
+                cut = data.rfind(b"<")
+                if cut == -1 or len(data) - cut >= TAG_LOOKAHEAD:
+                    piece, carry = data, b""
+                else:
+                    piece, carry = data[:cut], data[cut:]
+            if DTD_MARK.search(piece):
+                raise _dtd_error()
+            for pattern, (limit, error) in limits.items():
+                counts[pattern] += len(pattern.findall(piece))
+                if counts[pattern] > limit:
+                    raise error(max_rows)
+            if not chunk:
+                return
+
+
+def _check_encoding(start):
+    if start.startswith(FOREIGN_XML_STARTS):
+        raise _damaged()
+    declared = XML_DECLARATION_ENCODING.match(start)
+    if declared and declared.group(1).decode("ascii", "replace").strip().lower() not in XML_ENCODINGS:
+        raise _damaged()
+
+
+def _rows_error(max_rows):
+    return WorkbookError(
+        _(
+            "A sheet in the file has more than %(limit)s rows or more cells than an import can "
+            "hold. At most %(limit)s rows can be imported at once."
+        )
+        % {"limit": max_rows}
+    )
+
+
+def _strings_count_error(max_rows):
+    return WorkbookError(
+        _(
+            "The file holds more different texts than an import of at most %(limit)s rows can use. Copy only the "
+            "rows to import into a new workbook, save it as .xlsx and try again."
+        )
+        % {"limit": max_rows}
+    )
+
+
+def _strings_size_error(max_rows=None):
+    return WorkbookError(
+        _(
+            "The texts in the file unpack to more than %(limit)s MB, more than an import can hold. Copy only the "
+            "rows to import into a new workbook, save it as .xlsx and try again."
+        )
+        % {"limit": round(settings.XLSX_MAX_SHARED_STRINGS_BYTES / 1024 / 1024)}
+    )
+
+
+def _dtd_error():
+    return WorkbookError(
+        _(
+            "The file contains XML declarations (a DTD) that an Excel workbook never has, which is how harmful "
+            "files are made. Save it again as .xlsx in Excel and try again."
+        )
+    )
+
+
+def _read_shared_strings(source, max_rows):
+    """The shared-string table as a list of texts, like openpyxl's reader (plain and rich text runs joined,
+    phonetic runs left out), streamed: each string is dropped from the tree once read, and the count is capped."""
+    parser = ElementTree.XMLPullParser(events=("start", "end"))
+    string_tag, text_tag, phonetic_tag = SPREADSHEET_NS + "si", SPREADSHEET_NS + "t", SPREADSHEET_NS + "rPh"
+    limit = (max_rows + 20) * MAX_CELLS_PER_ROW
+    strings, parts = [], []
+    root, phonetic = None, 0
+    while True:
+        chunk = source.read(READ_CHUNK)
+        if chunk:
             parser.feed(chunk)
-            for event, element in parser.read_events():
-                tag = element.tag.rsplit("}", 1)[-1]
-                if event == "start" and tag == "dimension":
-                    return  # openpyxl reads the declared size; open_uploaded_workbook checks it
-                if event == "start" and tag == "sheetData":
-                    data_element = element
-                elif event == "start" and tag == "row":
-                    rows += 1
-                elif event == "start" and tag == "c":
-                    cells += 1
-                elif event == "end" and tag == "row" and data_element is not None:
-                    data_element.clear()  # the rows already counted are not needed any more
-                if rows > max_rows + 20 or cells > max_cells:
-                    raise WorkbookError(
-                        _(
-                            "A sheet in the file has more than %(limit)s rows or more cells than an import can "
-                            "hold. At most %(limit)s rows can be imported at once."
-                        )
-                        % {"limit": max_rows}
-                    )
+        else:
+            parser.close()
+        for event, element in parser.read_events():
+            tag = element.tag
+            if event == "start":
+                if root is None:
+                    root = element
+                elif tag == phonetic_tag:
+                    phonetic += 1
+            elif tag == text_tag:
+                if not phonetic:
+                    parts.append(element.text or "")
+            elif tag == phonetic_tag:
+                phonetic -= 1
+            elif tag == string_tag:
+                strings.append("".join(parts).replace("x005F_", ""))
+                parts = []
+                if len(strings) > limit:
+                    raise _strings_count_error(max_rows)
+                root.clear()  # the strings read so far are in the list
+        if not chunk:
+            return strings
+
+
+class _GuardedReader(ExcelReader):
+    """openpyxl's reader, read-only, with the shared strings read by ``_read_shared_strings`` under the limits."""
+
+    def __init__(self, data, max_rows):
+        super().__init__(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+        self.max_rows = max_rows
+
+    def read_strings(self):
+        content_type = self.package.find(SHARED_STRINGS)
+        if content_type is None:
+            return
+        info = self.archive.getinfo(content_type.PartName[1:])
+        if info.file_size > settings.XLSX_MAX_SHARED_STRINGS_BYTES:
+            raise _strings_size_error()
+        with self.archive.open(info) as source:
+            self.shared_strings = _read_shared_strings(source, self.max_rows)
 
 
 def _macro_error():
@@ -378,7 +528,11 @@ def open_uploaded_workbook(uploaded_file, max_rows=None):
         except Exception:  # a crafted directory can fail in many ways; any of them means a bad file
             raise _damaged() from None
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        reader = _GuardedReader(data, max_rows)
+        reader.read()
+        workbook = reader.wb
+    except WorkbookError:
+        raise
     except Exception:  # noqa: BLE001 - untrusted input: whatever openpyxl trips on is a damaged file
         raise _damaged() from None
     if not workbook.worksheets:

@@ -174,3 +174,88 @@ def million_rows_streamed(data, rows=1_000_001):
         yield b"</sheetData></worksheet>"
 
     return stream_member(data, SHEET_PATH, chunks())
+
+
+# --- Shared strings and entities ------------------------------------------------------------
+
+SHARED_STRINGS_PATH = "xl/sharedStrings.xml"
+SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+SHARED_STRINGS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def _with_shared_strings(data, chunks):
+    """The workbook with a shared-string table of the streamed ``chunks`` (content type and relation added when
+    the workbook has none, as openpyxl writes a workbook without text)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        has_table = SHARED_STRINGS_PATH in source.namelist()
+    data = stream_member(data, SHARED_STRINGS_PATH, chunks)
+    if has_table:
+        return data
+    return rewrite(
+        data,
+        replace={
+            "[Content_Types].xml": lambda content: content.replace(
+                b"</Types>",
+                f'<Override PartName="/{SHARED_STRINGS_PATH}" ContentType="{SHARED_STRINGS_TYPE}"/></Types>'.encode(),
+            ),
+            "xl/_rels/workbook.xml.rels": lambda content: content.replace(
+                b"</Relationships>",
+                f'<Relationship Id="rIdStrings" Type="{SHARED_STRINGS_REL}" Target="sharedStrings.xml"/>'.encode()
+                + b"</Relationships>",
+            ),
+        },
+    )
+
+
+def many_shared_strings(data, count=1_500_000):
+    """A shared-string table of ``count`` short distinct strings: 1.5 million pack to ~4 MB and unpack to ~35 MB,
+    within the upload, unpacked and ratio limits (what kept openpyxl's reader busy past gunicorn's timeout)."""
+
+    def chunks():
+        yield (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
+            % (count, count)
+        )
+        for start in range(0, count, 10_000):
+            yield b"".join(b"<si><t>Text %07d</t></si>" % index for index in range(start, min(count, start + 10_000)))
+        yield b"</sst>"
+
+    return _with_shared_strings(data, chunks())
+
+
+LAUGHS = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE sst [<!ENTITY l0 "ha">'
+    + b"".join(b'<!ENTITY l%d "%s">' % (n, b"&l%d;" % (n - 1) * 10) for n in range(1, 10))
+    + b']>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&l9;</t></si></sst>'
+)
+
+
+def billion_laughs(data):
+    """Entities that expand to 10**9 "ha" in the shared-string table (the file stays about a kilobyte larger)."""
+    return _with_shared_strings(data, [LAUGHS])
+
+
+def billion_laughs_in_sheet(data):
+    """The same entities in the first sheet's XML."""
+    return rewrite(
+        data,
+        replace={
+            SHEET_PATH: LAUGHS.split(b"]>")[0].replace(b"DOCTYPE sst", b"DOCTYPE worksheet")
+            + b"]>"
+            + SHEET_START.split(b"\n", 1)[1]
+            + b'<sheetData><row><c t="inlineStr"><is><t>&l9;</t></is></c></row></sheetData></worksheet>'
+        },
+    )
+
+
+def utf16_sheet(data):
+    """The first sheet re-encoded as UTF-16 (which could hide a DTD from a byte scan)."""
+    return rewrite(
+        data,
+        replace={
+            SHEET_PATH: lambda content: (
+                content.replace(b'encoding="UTF-8"', b'encoding="UTF-16"').decode().encode("utf-16")
+            )
+        },
+    )

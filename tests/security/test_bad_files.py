@@ -70,6 +70,18 @@ def million_rows_streamed():
     return badfiles.million_rows_streamed(generic_workbook())
 
 
+@functools.cache
+def many_shared_strings():
+    """1.5 million shared strings: 4 MB packed, 35 MB unpacked, ratio 9 (within every older limit)."""
+    return badfiles.many_shared_strings(generic_workbook())
+
+
+@functools.cache
+def shared_strings_past_the_count():
+    """300,000 shared strings: 7 MB unpacked, under the strings part's size limit, over the count."""
+    return badfiles.many_shared_strings(generic_workbook(), 300_000)
+
+
 # Files that are broken whatever import they go to: (builder from a good file of that import, message).
 CONTAINER_CASES = {
     "empty file": (lambda good: badfiles.empty(), "är tom"),
@@ -85,6 +97,11 @@ CONTAINER_CASES = {
     "broken sheet XML": (badfiles.broken_sheet_xml, NOT_EXCEL),
     "a million rows declared": (badfiles.million_rows_declared, ROWS),
     "a million rows, no dimension": (lambda good: million_rows_streamed(), ROWS),
+    "1.5 million shared strings (35 MB)": (lambda good: many_shared_strings(), "Texterna i filen packas upp till mer"),
+    "300,000 shared strings": (lambda good: shared_strings_past_the_count(), "fler olika texter än en import"),
+    "billion laughs in the shared strings": (badfiles.billion_laughs, "en DTD"),
+    "billion laughs in a sheet": (badfiles.billion_laughs_in_sheet, "en DTD"),
+    "a sheet in UTF-16": (badfiles.utf16_sheet, NOT_EXCEL),
 }
 
 
@@ -406,8 +423,24 @@ def test_the_kis_upload_without_a_file_asks_for_one(client_as, kis_report):
 
 @pytest.mark.parametrize(
     "build",
-    [zip_bomb, dense_zip_bomb, million_rows_streamed, lambda: badfiles.million_rows_declared(generic_workbook())],
-    ids=["zip bomb", "dense zip bomb", "a million rows streamed", "a million rows declared"],
+    [
+        zip_bomb,
+        dense_zip_bomb,
+        million_rows_streamed,
+        lambda: badfiles.million_rows_declared(generic_workbook()),
+        many_shared_strings,
+        shared_strings_past_the_count,
+        lambda: badfiles.billion_laughs(generic_workbook()),
+    ],
+    ids=[
+        "zip bomb",
+        "dense zip bomb",
+        "a million rows streamed",
+        "a million rows declared",
+        "1.5 million shared strings",
+        "300,000 shared strings",
+        "billion laughs",
+    ],
 )
 def test_big_files_are_refused_before_they_are_unpacked_with_little_memory(build):
     data = build()
@@ -421,3 +454,49 @@ def test_big_files_are_refused_before_they_are_unpacked_with_little_memory(build
         tracemalloc.stop()
     # The refused files unpack to 20-200 MB; reading them to the limit would cost far more than this.
     assert peak < 8 * 1024 * 1024, peak
+
+
+def test_a_billion_laughs_is_refused_before_any_xml_is_parsed():
+    """The entities would be expanded by the XML parser; the byte scan refuses the DTD first (in ~1 ms, a few
+    hundred kB; openpyxl alone spends 0.1-4 s and up to 150 MB before its parser gives up)."""
+    for build in (badfiles.billion_laughs, badfiles.billion_laughs_in_sheet):
+        data = build(generic_workbook())
+        assert len(data) < 8 * 1024
+        tracemalloc.start()
+        try:
+            with pytest.raises(WorkbookError, match="DTD"):
+                open_uploaded_workbook(SimpleUploadedFile("skratt.xlsx", data))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < 2 * 1024 * 1024, peak
+
+
+def test_shared_strings_are_read_as_openpyxl_reads_them():
+    """The portal's own streaming reader gives the texts openpyxl's would: plain, rich text runs joined, phonetic
+    runs left out, kept spaces, an empty string and Excel's escaped underscore."""
+    from openpyxl.reader.strings import read_string_table
+
+    from intro_sodertorn.xlsx import _read_shared_strings
+
+    table = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="6" uniqueCount="6">'
+        b"<si><t>Huddinge</t></si>"
+        b'<si><r><rPr><b/></rPr><t>Fet</t></r><r><t xml:space="preserve"> och vanlig</t></r></si>'
+        b'<si><t>Tokyo</t><rPh sb="0" eb="1"><t>TOUKYOU</t></rPh></si>'
+        b'<si><t xml:space="preserve">  mellanslag  </t></si>'
+        b"<si><t/></si>"
+        b"<si><t>a_x005F_x000D_b \xc3\xa5\xc3\xa4\xc3\xb6</t></si>"
+        b"</sst>"
+    )
+    ours = _read_shared_strings(io.BytesIO(table), max_rows=10)
+    assert ours == read_string_table(io.BytesIO(table))
+    assert ours[:3] == ["Huddinge", "Fet och vanlig", "Tokyo"]
+
+
+def test_an_honest_workbook_with_many_texts_still_reads():
+    """A sheet of 5,000 rows of distinct texts (the row limit) is read, texts and all."""
+    rows = [["Namn", "Beskrivning"]] + [[f"Insats {n}", f"Beskrivning nummer {n}"] for n in range(5000)]
+    workbook = open_uploaded_workbook(SimpleUploadedFile("lista.xlsx", badfiles.workbook_bytes({"Lista": rows})))
+    assert read_rows(workbook.worksheets[0]) == rows
