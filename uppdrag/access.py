@@ -38,3 +38,48 @@ def can_manage(user):
 def require_manager(request):
     if not can_manage(request.user):
         raise PermissionDenied
+
+
+# --- The steering group --------------------------------------------------------------------
+
+STEERING_GROUP_NAME = "Styrgruppen Introduktion Södertörn"
+
+
+def steering_memberships(day=None):
+    """Current memberships of the steering group whose contact is active and has an e-mail."""
+    from natverk.models import Membership
+
+    return (
+        Membership.objects.current(day)
+        .filter(network__name=STEERING_GROUP_NAME, contact__is_active=True, contact__anonymised_at__isnull=True)
+        .exclude(contact__email="")
+        .select_related("contact")
+    )
+
+
+def is_steering_member(user):
+    """A portal user whose e-mail is that of a current member of the steering group (the register has no user link)."""
+    if not user.is_authenticated or not user.is_active or not user.email:
+        return False
+    return steering_memberships().filter(contact__email__iexact=user.email).exists()
+
+
+def can_read_report(user, snapshot):
+    """The strategist reads every report; a steering-group member reads the published ones."""
+    if can_manage(user):
+        return True
+    return snapshot.published_at is not None and is_steering_member(user)
+
+
+def get_report_for_user(request, pk):
+    """The frozen report if the user may read it: 404 if it does not exist, else 403 when not allowed."""
+    from .models import ReportSnapshot
+
+    snapshot = ReportSnapshot.objects.select_related("created_by", "published_by").filter(pk=pk).first()
+    if snapshot is None:
+        if not can_manage(request.user) and not is_steering_member(request.user):
+            raise PermissionDenied
+        raise Http404
+    if not can_read_report(request.user, snapshot):
+        raise PermissionDenied
+    return snapshot

@@ -27,15 +27,37 @@ def build_report(job, writer, progress):
         ],
         widths=[8, 40, 45, 12, 18, 22, 60],
     )
-    sections = data["commitments"] + data["areas"]
-    total = len(sections) or 1
-    for index, section in enumerate(sections, start=1):
-        sheet.append(
-            [section["number"], section["title"], "", health_label(section["health"]), "", "", section["health_note"]]
-        )
-        for point in section["points"]:
-            sheet.append(_point_row(point))
-        progress(index, total)
+    total = len(data["commitments"]) + len(data["areas"]) or 1
+    index = 0
+    # Commitments and strategic areas share numbers ("1"), so each part has its own heading row
+    # and each section's number says which it is ("Åtagande 1", "Område 1.A").
+    for part, sections, prefix in (
+        (_("Commitments"), data["commitments"], _("Commitment")),
+        (_("Strategic areas"), data["areas"], _("Area")),
+    ):
+        sheet.append([part.upper()], bold=True)
+        for section in sections:
+            index += 1
+            sheet.append(
+                [
+                    f"{prefix} {section['number']}",
+                    section["title"],
+                    "",
+                    health_label(section["health"]),
+                    "",
+                    "",
+                    section["health_note"],
+                ],
+                bold=True,
+            )
+            if section.get("narrative"):
+                sheet.append(["", _("Narrative"), "", "", "", "", section["narrative"]])
+            for point in section["points"]:
+                sheet.append(_point_row(point))
+            for point in section.get("watch", []):
+                sheet.append(_point_row(point, watch=True))
+            progress(index, total)
+        sheet.append([])
     if data.get("other"):
         sheet.append(["", _("Other action points")])
         for point in data["other"]:
@@ -43,8 +65,12 @@ def build_report(job, writer, progress):
     return f"styrgruppsrapport-{snapshot.created_at:%Y-%m-%d}.xlsx"
 
 
-def _point_row(point):
+def _point_row(point, watch=False):
     notes = [f"{note['date']}: {note['text']}" for note in point["notes"]]
     if point["completion_note"]:
         notes.append(point["completion_note"])
-    return ["", "", point["title"], status_label(point["status"]), point["when"], point["owner"], "\n".join(notes)]
+    status = status_label(point["status"])
+    if point.get("overdue"):
+        status = f"{status} ({_('Overdue').lower()})"
+    heading = _("Watch item") if watch else ""
+    return ["", heading, point["title"], status, point["when"], point["owner"], "\n".join(notes)]

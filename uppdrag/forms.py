@@ -232,14 +232,31 @@ class ReportForm(forms.Form):
         label=pgettext_lazy("report", "Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
 
-    def __init__(self, *args, **kwargs):
+    NARRATIVE_HELP = _(
+        "What happened under this commitment, in your words. A blank line starts a new paragraph; "
+        "lines starting with “- ” make a bulleted list, “1. ” a numbered list; **text** is bold."
+    )
+
+    def __init__(self, *args, commitments=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.commitments = list(commitments)
+        for commitment in self.commitments:
+            self.fields[f"narrative_{commitment.pk}"] = forms.CharField(
+                label=_("Narrative for commitment %(number)s. %(title)s")
+                % {"number": commitment.number, "title": commitment.title},
+                required=False,
+                max_length=20000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text=self.NARRATIVE_HELP,
+            )
         self.helper = FormHelper()
         self.helper.form_id = "report-form"
+        narratives = [f"narrative_{commitment.pk}" for commitment in self.commitments]
         self.helper.layout = Layout(
             "title",
             Row(Column("period_start", css_class="col-md-6"), Column("period_end", css_class="col-md-6")),
             "introduction",
+            *([Fieldset(_("The commitments in your words"), *narratives)] if narratives else []),
             Submit("preview", _("Show report"), css_class="btn btn-outline-primary me-2"),
             Submit("save", _("Save as snapshot"), css_class="btn btn-primary"),
         )
@@ -250,6 +267,13 @@ class ReportForm(forms.Form):
         if start and end and end < start:
             self.add_error("period_end", _("The period must end on or after its first day."))
         return cleaned
+
+    def narratives(self):
+        """Commitment pk → the narrative written for it (stripped)."""
+        return {
+            commitment.pk: (self.cleaned_data.get(f"narrative_{commitment.pk}") or "").strip()
+            for commitment in self.commitments
+        }
 
 
 class ReminderSettingForm(forms.ModelForm):

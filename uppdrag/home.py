@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from intro_sodertorn import access
 from intro_sodertorn.home import Panel
 
-from .access import can_manage
-from .models import ActionPoint, Health, StrategicArea
+from .access import can_manage, is_steering_member
+from .models import ActionPoint, Health, ReportSnapshot, StrategicArea
 
 TEMPLATE = "uppdrag/home_panel.html"
 
@@ -21,6 +21,12 @@ def panels(request):
     today = timezone.localdate()
     visible = ActionPoint.objects.visible_to(user).select_related("owner_user", "owner_contact")
     result = []
+    if not can_manage(user) and is_steering_member(user):
+        reports = list(ReportSnapshot.objects.filter(published_at__isnull=False).order_by("-published_at")[:5])
+        if reports:
+            result.append(
+                Panel(_("Reports to the steering group"), "uppdrag/home_reports.html", {"reports": reports}, order=30)
+            )
     if can_manage(user):
         overdue = list(visible.overdue(today)[:10])
         coming = list(visible.due_between(today, today + datetime.timedelta(days=14))[:10])

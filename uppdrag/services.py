@@ -119,11 +119,13 @@ def report_points(assignment, start, end):
     )
 
 
-def _point_data(point, start, end):
+def _point_data(point, start, end, today=None):
     notes = [note for note in point.journal.all() if start <= note.date <= end]
     return {
         "id": point.pk,
         "title": point.title,
+        "due": point.due_date.isoformat() if point.due_date else None,
+        "overdue": point.is_overdue(today),
         # Codes, not labels: the labels are rendered at display time in the reader's language.
         "status": point.status,
         "kind": point.kind,
@@ -143,13 +145,67 @@ def _point_date_key(point):
     return (when is None, when or datetime.date.max, point.title)
 
 
-def report_build(assignment, start, end):
+def _previous_points(previous):
+    """Point id → (section heading, point data) of a frozen report's data."""
+    found = {}
+    if not previous:
+        return found
+    for key in ("commitments", "areas"):
+        for section in previous.get(key, []):
+            for point in section.get("points", []):
+                found[point["id"]] = (f"{section['number']}. {section['title']}", point)
+    for point in previous.get("other", []):
+        found[point["id"]] = ("", point)
+    return found
+
+
+def _due_of(point):
+    """The due date of a point's data; reports frozen before "due" was stored give it as "when"."""
+    value = point.get("due")
+    if value is None and len(point.get("when") or "") == 10:
+        value = point["when"]
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def since_previous(points, heading, previous_points):
+    """What changed in one section since the previous frozen report: new, done, slipped and moved points.
+
+    ``points`` are this report's point data of the section, ``previous_points`` what
+    ``_previous_points`` gives for the previous report (empty when there is none: then nothing is
+    "new", as there is nothing to compare with).
+    """
+    since = {"new": [], "done": [], "slipped": [], "moved": []}
+    if not previous_points:
+        return since
+    for point in points:
+        before = previous_points.get(point["id"])
+        if before is None:
+            since["new"].append({"title": point["title"], "when": point["when"]})
+            continue
+        old_heading, old = before
+        if point["status"] == ActionPoint.Status.DONE and old["status"] != ActionPoint.Status.DONE:
+            since["done"].append({"title": point["title"]})
+        old_due, new_due = _due_of(old), _due_of(point)
+        if old_due and new_due and new_due > old_due:
+            since["slipped"].append({"title": point["title"], "from": old_due.isoformat(), "to": new_due.isoformat()})
+        if old_heading != heading:
+            since["moved"].append({"title": point["title"], "from": old_heading})
+    return since
+
+
+def report_build(assignment, start, end, narratives=None, previous=None, today=None):
     """The report's content as plain data (JSON-ready): numbered by commitment, then by area.
 
     A point under a commitment is listed there; a point with only an area under the area, so
     nothing is listed twice. Status, kind and health are stored as codes (labels are rendered when
     the report is shown or exported, in that language); everything else is frozen as it stands.
     """
+    narratives = narratives or {}
+    today = today or timezone.localdate()
+    previous_points = _previous_points(previous.data if previous else None)
     # Dated items in date order, as in the hand-written reports; undated ones last.
     points = sorted(report_points(assignment, start, end), key=_point_date_key)
     by_commitment, by_area, other = {}, {}, []
@@ -160,16 +216,21 @@ def report_build(assignment, start, end):
             by_area.setdefault(point.area_id, []).append(point)
         else:
             other.append(point)
-    commitments = [
-        {
-            "number": commitment.number,
-            "title": commitment.title,
-            "health": commitment.health,
-            "health_note": commitment.health_note,
-            "points": [_point_data(point, start, end) for point in by_commitment.get(commitment.pk, [])],
-        }
-        for commitment in assignment.commitments.all()
-    ]
+    commitments = []
+    for commitment in assignment.commitments.all():
+        data = [_point_data(point, start, end, today) for point in by_commitment.get(commitment.pk, [])]
+        commitments.append(
+            {
+                "number": commitment.number,
+                "title": commitment.title,
+                "health": commitment.health,
+                "health_note": commitment.health_note,
+                "narrative": narratives.get(commitment.pk, ""),
+                "points": [point for point in data if point["kind"] != ActionPoint.Kind.WATCH],
+                "watch": [point for point in data if point["kind"] == ActionPoint.Kind.WATCH],
+                "since": since_previous(data, f"{commitment.number}. {commitment.title}", previous_points),
+            }
+        )
     areas = [
         {
             "number": area.number,
@@ -177,7 +238,7 @@ def report_build(assignment, start, end):
             "title": area.title,
             "health": area.health,
             "health_note": area.health_note,
-            "points": [_point_data(point, start, end) for point in by_area.get(area.pk, [])],
+            "points": [_point_data(point, start, end, today) for point in by_area.get(area.pk, [])],
         }
         for area in StrategicArea.objects.filter(assignment=assignment).in_tree_order()
     ]
@@ -188,23 +249,79 @@ def report_build(assignment, start, end):
         "period_end": end.isoformat(),
         "commitments": commitments,
         "areas": areas,
-        "other": [_point_data(point, start, end) for point in other],
+        "other": [_point_data(point, start, end, today) for point in other],
         "totals": {"points": len(points), "done": done},
+        "previous": {"title": previous.title, "date": previous.created_at.date().isoformat()} if previous else None,
     }
 
 
+def report_previous(assignment):
+    """The latest frozen report of the assignment: "sedan förra rapporten" compares with it."""
+    return ReportSnapshot.objects.filter(assignment=assignment).order_by("-created_at", "-pk").first()
+
+
 @transaction.atomic
-def report_snapshot_create(assignment, user, title, start, end, introduction=""):
-    """Freeze the report as it stands now."""
+def report_snapshot_create(assignment, user, title, start, end, introduction="", narratives=None):
+    """Freeze the report as it stands now, with the strategist's narrative per commitment."""
+    previous = report_previous(assignment)
     return ReportSnapshot.objects.create(
         assignment=assignment,
         title=title,
         period_start=start,
         period_end=end,
         introduction=introduction,
-        data=report_build(assignment, start, end),
+        data=report_build(assignment, start, end, narratives=narratives, previous=previous),
         created_by=user,
     )
+
+
+def report_recipients():
+    """The steering group's members with an e-mail (one address once)."""
+    from .access import steering_memberships
+
+    seen, recipients = set(), []
+    for membership in steering_memberships():
+        address = membership.contact.email
+        if address.lower() not in seen:
+            seen.add(address.lower())
+            recipients.append(address)
+    return recipients
+
+
+@transaction.atomic
+def report_publish(snapshot, user):
+    """Publish a frozen report to the steering group: e-mail each member a link, once.
+
+    Publishing again sends nothing (the key names the report); the members read it in the portal.
+    Returns the number of e-mails sent.
+    """
+    snapshot = ReportSnapshot.objects.select_for_update().get(pk=snapshot.pk)
+    if snapshot.published_at is None:
+        snapshot.published_at = timezone.now()
+        snapshot.published_by = user
+        snapshot.save(update_fields=["published_at", "published_by"])
+    link = settings.SITE_URL + reverse("uppdrag:report_detail", args=[snapshot.pk])
+    body = "\n".join(
+        [
+            _("The strategist has published a report to the steering group of Introduktion Södertörn."),
+            "",
+            snapshot.title,
+            _("Period %(start)s – %(end)s") % {"start": snapshot.period_start, "end": snapshot.period_end},
+            "",
+            _("Read it in the portal (log in with your account):"),
+            link,
+        ]
+    )
+    sent = 0
+    for address in report_recipients():
+        sent += send_reminder_once(
+            f"uppdrag:report:{snapshot.pk}:{address.lower()}",
+            "uppdrag.report_published",
+            [address],
+            _("Report to the steering group: %(title)s") % {"title": snapshot.title},
+            body,
+        )
+    return sent
 
 
 # --- Reminders ---------------------------------------------------------------------------

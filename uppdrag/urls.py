@@ -28,6 +28,7 @@ urlpatterns = [
     path("rapporter/", views.report_list, name="report_list"),
     path("rapporter/ny/", views.report_new, name="report_new"),
     path("rapporter/<int:pk>/", views.report_detail, name="report_detail"),
+    path("rapporter/<int:pk>/publicera/", views.report_publish, name="report_publish"),
     path("rapporter/<int:pk>/excel/", views.report_export, name="report_export"),
     path("paminnelser/", views.reminder_settings, name="reminder_settings"),
 ]

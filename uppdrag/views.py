@@ -19,7 +19,7 @@ from natverk.models import Decision
 from natverk.versioning import LOADED_FIELD, VERSION_FIELD, EditConflict, refuse_stale, save_checked
 
 from . import services
-from .access import can_manage, get_action_point_for_user, require_manager
+from .access import can_manage, get_action_point_for_user, get_report_for_user, require_manager
 from .filters import ActionPointFilter
 from .forms import (
     ActionPointForm,
@@ -278,17 +278,30 @@ def report_new(request):
         "period_start": start,
         "period_end": today,
     }
-    form = ReportForm(request.POST or None, initial=initial)
+    commitments = assignment.commitments.all() if assignment else ()
+    form = ReportForm(request.POST or None, initial=initial, commitments=commitments)
     report = None
     if request.method == "POST" and form.is_valid() and assignment:
         data = form.cleaned_data
         if "save" in request.POST:
             snapshot = services.report_snapshot_create(
-                assignment, request.user, data["title"], data["period_start"], data["period_end"], data["introduction"]
+                assignment,
+                request.user,
+                data["title"],
+                data["period_start"],
+                data["period_end"],
+                data["introduction"],
+                narratives=form.narratives(),
             )
             messages.success(request, _("The report was saved. It will not change when action points change."))
             return redirect("uppdrag:report_detail", pk=snapshot.pk)
-        report = services.report_build(assignment, data["period_start"], data["period_end"])
+        report = services.report_build(
+            assignment,
+            data["period_start"],
+            data["period_end"],
+            narratives=form.narratives(),
+            previous=services.report_previous(assignment),
+        )
     context = {
         "form": form,
         "report": report,
@@ -302,9 +315,29 @@ def report_new(request):
 @login_required
 @require_GET
 def report_detail(request, pk):
+    """The frozen report: the strategist's, and once published the steering group's (403 for anyone else)."""
+    snapshot = get_report_for_user(request, pk)
+    context = {
+        "snapshot": snapshot,
+        "report": snapshot.data,
+        "can_manage": can_manage(request.user),
+        "recipients": services.report_recipients() if can_manage(request.user) else [],
+    }
+    return render(request, "uppdrag/report_detail.html", context)
+
+
+@login_required
+@require_POST
+def report_publish(request, pk):
+    """Publish a frozen report to the steering group: e-mails each member a link (once)."""
     require_manager(request)
-    snapshot = get_object_or_404(ReportSnapshot.objects.select_related("created_by"), pk=pk)
-    return render(request, "uppdrag/report_detail.html", {"snapshot": snapshot, "report": snapshot.data})
+    snapshot = get_object_or_404(ReportSnapshot, pk=pk)
+    sent = services.report_publish(snapshot, request.user)
+    messages.success(
+        request,
+        _("The report is published to the steering group. %(count)s e-mails were sent.") % {"count": sent},
+    )
+    return redirect("uppdrag:report_detail", pk=snapshot.pk)
 
 
 @login_required

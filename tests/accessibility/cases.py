@@ -242,6 +242,7 @@ NOT_PAGES = {
     "uppdrag:actionpoint_status": "POST-only action",
     "uppdrag:actionpoint_note": "POST-only action",
     "uppdrag:report_export": "POST-only action that starts an export job",
+    "uppdrag:report_publish": "POST-only action that publishes a report and redirects to it",
     "natverk:contact_extract": "JSON download (GET) or export job (POST)",
     "natverk:network_export": "POST-only action that starts an export job",
 }

@@ -195,6 +195,7 @@ NOT_BUDGETED = {
     "uppdrag:area_health": FORM,
     "uppdrag:report_new": "a form with a preview of the report, whose content the report detail budgets",
     "uppdrag:report_export": "POST-only action that starts an export job",
+    "uppdrag:report_publish": "POST-only action that publishes a report (one e-mail per member) and redirects",
     "uppdrag:reminder_settings": FORM,
     "natverk:organisation_create": FORM,
     "natverk:organisation_edit": FORM,

@@ -375,6 +375,7 @@ MATRIX = {
         only(REGION), LOGIN_THEN_NOT_ALLOWED, args=pk("snapshot"), private="snapshot", private_readers=REGION
     ),
     "uppdrag:report_export": expect(POST_ONLY, only(REGION, 302), args=pk("snapshot")),
+    "uppdrag:report_publish": expect(POST_ONLY, only(REGION, 302), args=pk("snapshot")),
     "uppdrag:reminder_settings": expect(logged_in(), logged_in(FORM), label="each user's own setting"),
     # Nätverk: the organisation and contact belong to Huddinge; notes are the region's only.
     "natverk:index": expect(logged_in(), LOGIN_THEN_NOT_ALLOWED),

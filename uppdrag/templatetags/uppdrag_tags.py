@@ -39,3 +39,11 @@ def health_label(code):
 def done_count(points):
     """How many of a report section's points (plain data) are done."""
     return sum(1 for point in points if point.get("status") == ActionPoint.Status.DONE)
+
+
+@register.filter
+def narrative(text):
+    """The strategist's narrative (safe Markdown subset, see uppdrag.narrative)."""
+    from ..narrative import narrative_html
+
+    return narrative_html(text)
