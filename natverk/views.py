@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from intro_sodertorn import access
 from intro_sodertorn.exports import export_start
+from intro_sodertorn.search import CONTACT_FIELDS, clean_query, word_filter
 
 from . import services
 from .access import (
@@ -111,9 +112,9 @@ def index(request):
 @require_GET
 def organisation_list(request):
     organisations = Organisation.objects.visible_to(request.user).select_related("municipality")
-    query = request.GET.get("q", "").strip()
+    query = clean_query(request.GET.get("q"))
     if query:
-        organisations = organisations.filter(name__icontains=query)
+        organisations = word_filter(organisations, query, ["name"])
     organisations = organisations.annotate(
         contact_count=Count("contacts", filter=Q(contacts__is_active=True))
     ).order_by("name")
@@ -182,13 +183,8 @@ def contact_list(request):
     form = ContactFilterForm(request.GET or None)
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            contacts = contacts.filter(
-                Q(name__icontains=data["q"])
-                | Q(title__icontains=data["q"])
-                | Q(email__icontains=data["q"])
-                | Q(organisation__name__icontains=data["q"])
-            )
+        if clean_query(data["q"]):
+            contacts = word_filter(contacts, clean_query(data["q"]), CONTACT_FIELDS)
         if data["organisation"]:
             contacts = contacts.filter(organisation=data["organisation"])
         if data["municipality"]:
@@ -357,9 +353,13 @@ def retention_review(request):
 @require_GET
 def network_list(request):
     networks = Network.objects.visible_to(request.user).select_related("convenor")
+    query = clean_query(request.GET.get("q"))
+    if query:
+        networks = word_filter(networks, query, ["name", "purpose"])
     counts = dict(Membership.objects.current().values("network").annotate(n=Count("id")).values_list("network", "n"))
     rows = [(network, counts.get(network.pk, 0)) for network in networks]
-    return render(request, "natverk/network_list.html", {"rows": rows, "is_admin": is_register_admin(request.user)})
+    context = {"rows": rows, "q": query, "is_admin": is_register_admin(request.user)}
+    return render(request, "natverk/network_list.html", context)
 
 
 @login_required

@@ -135,6 +135,12 @@ CASES = {
     "password_reset_complete": [Case(None)],
     "exports": [Case("strateg")],
     "audit_log": [Case("admin"), Case("admin", query="?kind=login_failed")],
+    "search": [
+        Case("lasare"),
+        Case("lasare", query="?q=sfi", label="grouped hits"),
+        Case("strateg", query="?q=sfi&typ=kontakter", label="one kind in full"),
+        Case("lasare", query="?q=zzxxqq", label="no hits"),
+    ],
     "accessibility": [Case(None), Case(None, action=submit_empty(), label="report with errors")],
     # Insatsbasen
     "insatsbasen:index": [Case("lasare"), Case("lasare", query="?q=kurser&sortera=namn"), Case("admin-huddinge")],
