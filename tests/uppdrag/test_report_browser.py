@@ -1,4 +1,4 @@
-"""In Chromium: the strategist writes narratives, freezes and publishes; a member opens the e-mailed link; others get 403."""
+"""In Chromium: the strategist writes and publishes a report; a member opens the e-mailed link; others get 403."""
 
 import datetime
 import re
