@@ -35,6 +35,8 @@ class RowResult:
     data: dict = field(default_factory=dict)
     changes: list = field(default_factory=list)  # (column label, old, new) of an update, as the file shows them
     warnings: list = field(default_factory=list)  # e.g. a probable duplicate: shown, not blocking
+    # The validated edit form, for the commit to save without validating the row a second time (never stored).
+    form: object = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -74,15 +76,26 @@ class ImportResult:
         }
 
 
-def _by_name(model, name, **filters):
+def _by_name(model, name, cache=None):
+    """The pk of the ``model`` row named ``name`` (any case), or "?name" when there is none.
+
+    ``cache`` (a dict for one import) keeps each answer: a file names the same few categories, municipalities and
+    contacts on every row, and one query each is enough (bench/import_rows.py).
+    """
     if not name:
         return ""
-    match = model.objects.filter(name__iexact=str(name).strip(), **filters).values_list("pk", flat=True).first()
-    return match if match is not None else f"?{name}"
+    key = (model, str(name).strip())
+    if cache is not None and key in cache:
+        return cache[key]
+    match = model.objects.filter(name__iexact=key[1]).values_list("pk", flat=True).first()
+    answer = match if match is not None else f"?{name}"
+    if cache is not None:
+        cache[key] = answer
+    return answer
 
 
-def _names(model, value):
-    return [_by_name(model, name) for name in _split(value)]
+def _names(model, value, cache=None):
+    return [_by_name(model, name, cache) for name in _split(value)]
 
 
 def _split(value):
@@ -107,8 +120,8 @@ def _choice(key, value):
     return f"?{_text(value)}" if code is None else code
 
 
-def row_to_form_data(cells):
-    """A row of the export layout as the edit form's POST data."""
+def row_to_form_data(cells, cache=None):
+    """A row of the export layout as the edit form's POST data (``cache``: see ``_by_name``)."""
     values = dict(zip([key for key, _label, _kind in columns.COLUMNS], cells, strict=False))
     data = {}
     for key, _label, kind in columns.COLUMNS:
@@ -122,10 +135,10 @@ def row_to_form_data(cells):
                 "owner_municipality": Municipality,
                 "contact": Contact,
             }[key]
-            data[key] = _by_name(model, value)
+            data[key] = _by_name(model, value, cache)
         elif kind == "m2m":
             model = TargetGroup if key == "target_groups" else Municipality
-            data[key] = _names(model, value)
+            data[key] = _names(model, value, cache)
         elif kind == "choices":
             data[key] = [_choice(key, part) for part in _split(value)]
         elif kind == "choice":
@@ -206,10 +219,11 @@ def validate_row(number, data, municipality, user):
     if errors:
         return RowResult(number, name, "error", errors, pk=instance.pk if instance else None)
     if instance is None:
-        return RowResult(number, name, "create", data=data)
+        return RowResult(number, name, "create", data=data, form=form)
     after = _cells(form.instance, form.cleaned_data)
     changes = [(labels[key], before[key], after[key]) for key in changed]
-    return RowResult(number, name, "update" if changed else "unchanged", pk=instance.pk, data=data, changes=changes)
+    action = "update" if changed else "unchanged"
+    return RowResult(number, name, action, pk=instance.pk, data=data, changes=changes, form=form)
 
 
 def _cells(insats, cleaned=None):
@@ -236,10 +250,13 @@ def import_check(uploaded_file, municipality, user):
     except WorkbookError as error:
         result.file_error = str(error)
         return result
+    cache = {}
     for offset, cells in enumerate(rows[start + 1 :], start=start + 2):
         if not any(_text(cell) for cell in cells):
             continue
-        result.rows.append(validate_row(offset, row_to_form_data(cells), municipality, user))
+        row = validate_row(offset, row_to_form_data(cells, cache), municipality, user)
+        row.form = None  # the dry run keeps no forms: the commit validates again, in its transaction
+        result.rows.append(row)
     _flag_probable_duplicates(result.rows, municipality)
     if not result.rows:
         result.file_error = _("The file has no rows to import.")
@@ -293,9 +310,8 @@ def import_commit(stored, user):
             )
         if checked.action == "unchanged":
             continue
-        instance = Insats.objects.get(pk=checked.pk) if checked.pk else None
-        form = InsatsForm(row["data"], instance=instance, user=user)
-        form.is_valid()
+        # The form validate_row has just validated, on the instance it read in this transaction.
+        form, instance = checked.form, checked.form.instance if checked.pk else None
         reason = _("Excel import")
         try:
             if instance is None:
