@@ -27,4 +27,6 @@ urlpatterns = [
     path("medlemskap/<int:pk>/avsluta/", views.membership_end, name="membership_end"),
     path("moten/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("moten/<int:pk>/andra/", views.meeting_edit, name="meeting_edit"),
+    path("kommuner/", views.municipality_list, name="municipality_list"),
+    path("kommuner/<str:code>/", views.municipality_detail, name="municipality_detail"),
 ]

@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,6 +130,7 @@ def organisation_detail(request, pk):
     context = {
         "organisation": organisation,
         "contacts": organisation.contacts.visible_to(request.user).select_related("municipality"),
+        "insatser": _provided_insatser(request.user, organisation),
         "can_edit": Organisation.objects.editable_by(request.user).filter(pk=pk).exists(),
         "show_notes": can_see_notes(request.user),
     }
@@ -537,3 +538,97 @@ def _meeting_form(request, network, meeting):
         "conflict": conflict,
     }
     return render(request, "natverk/meeting_form.html", context)
+
+
+# --- Municipalities --------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def municipality_list(request):
+    today = timezone.localdate()
+    municipalities = Municipality.objects.annotate(
+        contact_count=Count("contacts", filter=Q(contacts__is_active=True, contacts__anonymised_at__isnull=True))
+    )
+    return render(request, "natverk/municipality_list.html", {"municipalities": municipalities, "today": today})
+
+
+@login_required
+@require_GET
+def municipality_detail(request, code):
+    """One municipality and its neighbours in every part of the portal, each as the viewer may see it."""
+    municipality = get_object_or_404(Municipality, code=code)
+    context = {"municipality": municipality, "today": timezone.localdate()}
+    context |= _municipality_neighbours(request.user, municipality)
+    return render(request, "natverk/municipality_detail.html", context)
+
+
+def _municipality_neighbours(user, municipality):
+    """Contacts, representatives, insatser, KIS reports and action points of a municipality, scoped to the user.
+
+    insatsbasen, statistik and uppdrag are optional parts: each is asked only if installed."""
+    from django.apps import apps
+
+    contacts = (
+        Contact.objects.visible_to(user)
+        .filter(municipality=municipality, is_active=True, anonymised_at__isnull=True)
+        .select_related("organisation")
+        .order_by("name")
+    )
+    representation = (
+        Membership.objects.current()
+        .filter(municipality=municipality, network__in=Network.objects.visible_to(user))
+        .select_related("network", "contact")
+        .order_by("network__name", "contact__name")
+    )
+    found = {
+        "contacts": contacts,
+        "representation": representation,
+        "organisations": Organisation.objects.visible_to(user).filter(municipality=municipality).order_by("name"),
+    }
+    if apps.is_installed("insatsbasen"):
+        from insatsbasen.models import Insats
+
+        found["insatser"] = (
+            Insats.objects.visible_to(user)
+            .for_municipality(municipality)
+            .active()
+            .select_related("category")
+            .order_by("review_due_on", "name")
+        )
+    if apps.is_installed("statistik"):
+        from statistik.models import Report
+
+        found["reports"] = (
+            Report.objects.visible_to(user)
+            .filter(municipality=municipality)
+            .select_related("period")
+            .order_by("-period__year", "-period__half")[:10]
+        )
+    if apps.is_installed("uppdrag"):
+        from uppdrag.models import ActionPoint
+
+        found["action_points"] = (
+            ActionPoint.objects.visible_to(user)
+            .for_municipalities([municipality.pk])
+            .open()
+            .order_by(F("due_date").asc(nulls_last=True), "title")
+        )
+    return found
+
+
+def _provided_insatser(user, organisation):
+    """The insatser the organisation provides, as far as the user may see them (insatsbasen is optional)."""
+    from django.apps import apps
+
+    if not apps.is_installed("insatsbasen"):
+        return None
+    from insatsbasen.models import Insats
+
+    return (
+        Insats.objects.visible_to(user)
+        .filter(provider=organisation)
+        .exclude(status=Insats.Status.ARCHIVED)
+        .select_related("owner_municipality")
+        .order_by("name")
+    )

@@ -30,7 +30,7 @@ def panels(request):
     if can_manage(user):
         overdue = list(visible.overdue(today)[:10])
         coming = list(visible.due_between(today, today + datetime.timedelta(days=14))[:10])
-        at_risk = StrategicArea.objects.exclude(health=Health.ON_TRACK).in_tree_order()[:10]
+        at_risk = StrategicArea.objects.filter(health__in=[Health.AT_RISK, Health.OFF_TRACK]).in_tree_order()[:10]
         result.append(
             Panel(
                 _("Action points: overdue and coming"),

@@ -24,6 +24,7 @@ from natverk.versioning import VersionedModel
 
 
 class Health(models.TextChoices):
+    NOT_ASSESSED = "unassessed", _("Not assessed")
     ON_TRACK = "on_track", _("On track")
     AT_RISK = "at_risk", _("At risk")
     OFF_TRACK = "off_track", _("Off track")
@@ -32,18 +33,27 @@ class Health(models.TextChoices):
 class HealthFields(models.Model):
     """A health status the strategist sets by hand, with a short explanation."""
 
-    health = models.CharField(_("health"), max_length=10, choices=Health.choices, default=Health.ON_TRACK)
+    health = models.CharField(_("health"), max_length=10, choices=Health.choices, default=Health.NOT_ASSESSED)
     health_note = models.CharField(_("explanation of the health status"), max_length=500, blank=True)
     health_updated_at = models.DateTimeField(_("health updated"), null=True, blank=True)
 
     class Meta:
         abstract = True
 
-    def health_set(self, health, note):
+    def health_set(self, health, note, user=None):
+        """Set the health and keep the change (who, when, why) in its history."""
+        old = self.health
         self.health = health
         self.health_note = note
         self.health_updated_at = timezone.now()
         self.save(update_fields=["health", "health_note", "health_updated_at"])
+        target = {"commitment": self} if isinstance(self, Commitment) else {"area": self}
+        HealthChange.objects.create(
+            **target, old_health=old, health=health, note=note, changed_by=user, changed_at=self.health_updated_at
+        )
+
+    def health_history(self):
+        return self.health_changes.select_related("changed_by").order_by("-changed_at", "-pk")
 
 
 class Assignment(VersionedModel):
@@ -533,3 +543,35 @@ class ReportSnapshot(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class HealthChange(models.Model):
+    """One change of a commitment's or area's health: who, when, from what to what, and why."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, null=True, blank=True, related_name="health_changes"
+    )
+    area = models.ForeignKey(
+        StrategicArea, on_delete=models.CASCADE, null=True, blank=True, related_name="health_changes"
+    )
+    old_health = models.CharField(_("from"), max_length=10, choices=Health.choices)
+    health = models.CharField(_("health"), max_length=10, choices=Health.choices)
+    note = models.CharField(_("explanation"), max_length=500, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("health change")
+        verbose_name_plural = _("health changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(commitment__isnull=False, area__isnull=True) | Q(commitment__isnull=True, area__isnull=False),
+                name="healthchange_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.changed_at:%Y-%m-%d} {self.old_health} → {self.health}"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from intro_sodertorn.models import Role
 from intro_sodertorn.reminders import send_reminder_once
 
-from .models import ActionPoint, JournalNote, ReminderSetting, ReportSnapshot, StrategicArea
+from .models import ActionPoint, Health, JournalNote, ReminderSetting, ReportSnapshot, StrategicArea
 
 # --- Action points -----------------------------------------------------------------------
 
@@ -93,6 +93,62 @@ def _points_below(areas, by_area):
     return below
 
 
+# --- Health suggestion -------------------------------------------------------------------
+
+
+def slipped_point_ids(assignment):
+    """Ids of points whose due date is later now than in the latest frozen report."""
+    previous = report_previous(assignment) if assignment else None
+    before = _previous_points(previous.data if previous else None)
+    if not before:
+        return set()
+    slipped = set()
+    for point in ActionPoint.objects.filter(pk__in=before.keys(), due_date__isnull=False).only("pk", "due_date"):
+        old_due = _due_of(before[point.pk][1])
+        if old_due and point.due_date > old_due:
+            slipped.add(point.pk)
+    return slipped
+
+
+def health_suggest(points, slipped_ids=frozenset(), today=None):
+    """A suggested health from the points, with the reasons: the strategist decides.
+
+    Cancelled points do not count. No points to judge by (none, or only watch items): no
+    suggestion ("Not assessed"). Half or more of the open points overdue: off track. Any point
+    overdue, or a due date moved later since the last report: at risk. Otherwise on track.
+    """
+    today = today or timezone.localdate()
+    counted = [
+        point
+        for point in points
+        if point.status != ActionPoint.Status.CANCELLED and point.kind != ActionPoint.Kind.WATCH
+    ]
+    open_points = [point for point in counted if point.is_open]
+    overdue = [point for point in open_points if point.is_overdue(today)]
+    slipped = [point for point in counted if point.pk in slipped_ids]
+    done = len(counted) - len(open_points)
+    facts = {"total": len(counted), "done": done, "open": len(open_points), "overdue": len(overdue)}
+    facts["slipped"] = len(slipped)
+    if not counted:
+        return {"health": Health.NOT_ASSESSED, "facts": facts}
+    if overdue and len(overdue) * 2 >= len(open_points):
+        health = Health.OFF_TRACK
+    elif overdue or slipped:
+        health = Health.AT_RISK
+    else:
+        health = Health.ON_TRACK
+    return {"health": health, "facts": facts}
+
+
+def health_suggest_for(item):
+    """The suggestion for a commitment (its points) or an area (its points and those below)."""
+    if isinstance(item, StrategicArea):
+        points = ActionPoint.objects.filter(area_id__in=item.descendant_ids())
+    else:
+        points = ActionPoint.objects.filter(commitment=item)
+    return health_suggest(list(points), slipped_point_ids(item.assignment))
+
+
 # --- Steering-group report ---------------------------------------------------------------
 
 
@@ -138,6 +194,10 @@ def _point_data(point, start, end, today=None):
         else point.completion_note,
         "notes": [{"date": note.date.isoformat(), "text": note.text} for note in sorted(notes, key=lambda n: n.date)],
     }
+
+
+def _date_of(moment):
+    return timezone.localdate(moment).isoformat() if moment else None
 
 
 def _point_date_key(point):
@@ -225,6 +285,7 @@ def report_build(assignment, start, end, narratives=None, previous=None, today=N
                 "title": commitment.title,
                 "health": commitment.health,
                 "health_note": commitment.health_note,
+                "health_date": _date_of(commitment.health_updated_at),
                 "narrative": narratives.get(commitment.pk, ""),
                 "points": [point for point in data if point["kind"] != ActionPoint.Kind.WATCH],
                 "watch": [point for point in data if point["kind"] == ActionPoint.Kind.WATCH],
@@ -238,6 +299,7 @@ def report_build(assignment, start, end, narratives=None, previous=None, today=N
             "title": area.title,
             "health": area.health,
             "health_note": area.health_note,
+            "health_date": _date_of(area.health_updated_at),
             "points": [_point_data(point, start, end, today) for point in by_area.get(area.pk, [])],
         }
         for area in StrategicArea.objects.filter(assignment=assignment).in_tree_order()

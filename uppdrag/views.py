@@ -245,7 +245,7 @@ def health_edit(request, kind, pk):
     if request.method == "POST" and form.is_valid():
 
         def save():
-            item.health_set(form.cleaned_data["health"], form.cleaned_data["health_note"])
+            item.health_set(form.cleaned_data["health"], form.cleaned_data["health_note"], user=request.user)
             return item
 
         saved, conflict = _save_or_refuse(
@@ -254,7 +254,14 @@ def health_edit(request, kind, pk):
         if saved:
             messages.success(request, _("The health status was saved."))
             return redirect("uppdrag:index")
-    return render(request, "uppdrag/health_form.html", {"form": form, "item": item, "conflict": conflict})
+    context = {
+        "form": form,
+        "item": item,
+        "conflict": conflict,
+        "suggestion": services.health_suggest_for(item),
+        "history": item.health_history()[:20],
+    }
+    return render(request, "uppdrag/health_form.html", context)
 
 
 @login_required

@@ -209,6 +209,11 @@ CASES = {
     "natverk:contact_edit": [Case("strateg", first("natverk.Contact"))],
     "natverk:contact_anonymise": [Case("strateg", first("natverk.Contact"))],
     "natverk:network_list": [Case("lasare")],
+    "natverk:municipality_list": [Case("lasare")],
+    "natverk:municipality_detail": [
+        Case("strateg", lambda: {"code": "0126"}),
+        Case("introchef-botkyrka", lambda: {"code": "0127"}),
+    ],
     "natverk:network_create": [Case("strateg")],
     "natverk:network_detail": [
         Case("strateg", first("natverk.Network")),

@@ -138,6 +138,11 @@ BUDGETS = {
     "natverk:retention_review": [Case("strateg")],
     "natverk:contact_detail": [Case("strateg", busiest("natverk.Contact", "attendances"))],
     "natverk:network_list": [Case("lasare")],
+    "natverk:municipality_list": [Case("lasare")],
+    "natverk:municipality_detail": [
+        Case("strateg", lambda: {"code": "0126"}),
+        Case("introchef-botkyrka", lambda: {"code": "0127"}),
+    ],
     "natverk:network_detail": [
         Case("strateg", busiest("natverk.Network", "memberships")),
         Case("strateg", busiest("natverk.Network", "memberships"), query="?saknas=1"),

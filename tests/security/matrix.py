@@ -404,6 +404,15 @@ MATRIX = {
         only(REGION), only(REGION), args=pk("contact"), private="contact", private_readers=REGION
     ),
     "natverk:network_list": expect(logged_in(), LOGIN_THEN_NOT_ALLOWED),
+    "natverk:municipality_list": expect(logged_in(), LOGIN_THEN_NOT_ALLOWED),
+    "natverk:municipality_detail": expect(
+        logged_in(),
+        LOGIN_THEN_NOT_ALLOWED,
+        args=kwargs(code="0126"),
+        private="point",
+        private_readers=OWN_WRITERS,
+        label="Huddinge: its action point only for those who may see it",
+    ),
     "natverk:network_create": expect(only(REGION), only(REGION)),
     "natverk:network_detail": expect(logged_in(), LOGIN_THEN_NOT_ALLOWED, args=pk("network")),
     "natverk:network_edit": expect(only(REGION), only(REGION), args=pk("network")),

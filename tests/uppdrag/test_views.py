@@ -499,7 +499,7 @@ def test_a_report_saved_in_english_shows_swedish_labels_on_a_swedish_page(client
     point = snapshot.data["commitments"][0]["points"][0]
     assert "status_label" not in point and point["status"] in {"planned", "ongoing"}
     html = client_as("strateg").get(reverse("uppdrag:report_detail", args=[snapshot.pk])).content.decode()
-    assert "Enligt plan" in html and "On track" not in html
+    assert "Inte bedömd" in html and "Not assessed" not in html
     assert "Pågår" in html and "Ongoing" not in html
 
 

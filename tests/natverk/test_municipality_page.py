@@ -1,0 +1,96 @@
+"""The municipality page and the links between the parts: every object links to its neighbours, both ways."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from insatsbasen.models import Insats
+from natverk.models import Contact, Decision, Meeting, Membership, Network, Organisation
+from tests.insatsbasen.conftest import make_insats  # noqa: F401  (fixture)
+from uppdrag.models import ActionPoint
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def huddinge_world(make_insats, municipalities):  # noqa: F811
+    huddinge, botkyrka = municipalities["Huddinge"], municipalities["Botkyrka"]
+    today = timezone.localdate()
+    organisation = Organisation.objects.create(name="Studieförbundet Mångfald", municipality=huddinge)
+    contact = Contact.objects.create(name="Karin Holm", organisation=organisation, municipality=huddinge)
+    Contact.objects.create(name="Bo Botkyrka", municipality=botkyrka)
+    network = Network.objects.create(name="Södertörns SFI-nätverk")
+    Membership.objects.create(
+        network=network, contact=contact, municipality=huddinge, valid_from=today - datetime.timedelta(days=30)
+    )
+    fresh = make_insats("Samhällsorientering i Flemingsberg", provider=organisation, verified_days_ago=10)
+    archived = make_insats("Gammal kurs", status=Insats.Status.ARCHIVED, provider=organisation)
+    Insats.objects.filter(pk=fresh.pk).update(review_due_on=today - datetime.timedelta(days=3))
+    shared = ActionPoint.objects.create(title="Följ upp SFI i Huddinge", due_date=today + datetime.timedelta(days=9))
+    shared.municipalities.set([huddinge])
+    meeting = Meeting.objects.create(network=network, date=today - datetime.timedelta(days=7))
+    decision = Decision.objects.create(meeting=meeting, text="Strategen följer upp SFI i Huddinge.")
+    shared.networks.set([network])
+    shared.organisations.set([organisation])
+    ActionPoint.objects.filter(pk=shared.pk).update(source_decision=decision)
+    return locals()
+
+
+def test_the_municipality_page_shows_its_neighbours_as_the_viewer_may_see_them(huddinge_world, client_as):
+    world = huddinge_world
+    url = reverse("natverk:municipality_detail", args=["0126"])
+    body = client_as("admin-huddinge").get(url).content.decode()
+    assert "<h1" in body and "Huddinge" in body
+    assert reverse("natverk:contact_detail", args=[world["contact"].pk]) in body
+    assert "Bo Botkyrka" not in body
+    assert reverse("natverk:network_detail", args=[world["network"].pk]) in body  # representation
+    assert reverse("insatsbasen:detail", args=[world["fresh"].pk]) in body
+    assert "Förfallen" in body or "Försenad" in body or "Overdue" in body  # freshness shown
+    assert reverse("uppdrag:actionpoint_detail", args=[world["shared"].pk]) in body
+    # The reader has no municipality: Huddinge's action point is not theirs, nor are its KIS reports.
+    reader = client_as("lasare").get(url)
+    assert reverse("uppdrag:actionpoint_detail", args=[world["shared"].pk]) not in reader.content.decode()
+    assert list(reader.context["reports"]) == []
+    # Archived insatser: only for Huddinge's administrators.
+    assert world["archived"].pk not in [insats.pk for insats in reader.context["insatser"]]
+
+
+def test_an_unknown_municipality_is_404_and_anonymous_visitors_log_in(client_as, anonymous_client, municipalities):
+    assert client_as("lasare").get(reverse("natverk:municipality_detail", args=["9999"])).status_code == 404
+    response = anonymous_client.get(reverse("natverk:municipality_detail", args=["0126"]))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_the_municipality_list_links_every_municipality(client_as, municipalities):
+    body = client_as("lasare").get(reverse("natverk:municipality_list")).content.decode()
+    for municipality in municipalities.values():
+        assert reverse("natverk:municipality_detail", args=[municipality.code]) in body
+
+
+def test_an_organisation_lists_the_insatser_it_provides_and_an_insats_links_its_provider(huddinge_world, client_as):
+    world = huddinge_world
+    client = client_as("lasare")
+    organisation_page = client.get(reverse("natverk:organisation_detail", args=[world["organisation"].pk]))
+    body = organisation_page.content.decode()
+    assert reverse("insatsbasen:detail", args=[world["fresh"].pk]) in body
+    assert reverse("insatsbasen:detail", args=[world["archived"].pk]) not in body
+    assert reverse("natverk:municipality_detail", args=["0126"]) in body
+    insats_page = client.get(reverse("insatsbasen:detail", args=[world["fresh"].pk])).content.decode()
+    assert reverse("natverk:organisation_detail", args=[world["organisation"].pk]) in insats_page
+    assert reverse("natverk:municipality_detail", args=["0126"]) in insats_page
+
+
+def test_an_action_point_links_its_network_decision_organisations_and_municipalities(huddinge_world, client_as):
+    world = huddinge_world
+    body = client_as("strateg").get(reverse("uppdrag:actionpoint_detail", args=[world["shared"].pk])).content.decode()
+    assert reverse("natverk:network_detail", args=[world["network"].pk]) in body
+    assert reverse("natverk:meeting_detail", args=[world["meeting"].pk]) + f"#decision-{world['decision'].pk}" in body
+    assert reverse("natverk:organisation_detail", args=[world["organisation"].pk]) in body
+    assert reverse("natverk:municipality_detail", args=["0126"]) in body
+
+
+def test_the_contact_page_links_its_municipality(huddinge_world, client_as):
+    body = client_as("lasare").get(reverse("natverk:contact_detail", args=[huddinge_world["contact"].pk]))
+    assert reverse("natverk:municipality_detail", args=["0126"]) in body.content.decode()
