@@ -568,7 +568,8 @@ class HealthChange(models.Model):
         verbose_name_plural = _("health changes")
         constraints = [
             models.CheckConstraint(
-                condition=Q(commitment__isnull=False, area__isnull=True) | Q(commitment__isnull=True, area__isnull=False),
+                condition=Q(commitment__isnull=False, area__isnull=True)
+                | Q(commitment__isnull=True, area__isnull=False),
                 name="healthchange_one_target",
             )
         ]

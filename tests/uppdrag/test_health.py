@@ -60,7 +60,8 @@ def test_a_health_change_keeps_who_when_and_why(client_as, cast, points, commitm
     # Botkyrka's point (due 2026-11-18) overdue, the regional one (2026-11-30) not: one of two open → off track.
     assert page.context["suggestion"]["health"] == Health.OFF_TRACK
     assert 'id="suggested-health">Avviker från planen' in page.content.decode()
-    client.post(url, {"health": "at_risk", "health_note": "Botkyrka flyttad till hösten.", "version": commitment.version})
+    note = "Botkyrka flyttad till hösten."
+    client.post(url, {"health": "at_risk", "health_note": note, "version": commitment.version})
     commitment.refresh_from_db()
     client.post(url, {"health": "on_track", "health_note": "Genomförd.", "version": commitment.version})
     changes = list(HealthChange.objects.filter(commitment=commitment).order_by("changed_at", "pk"))
