@@ -75,3 +75,45 @@ def test_every_scheduled_job_twice_a_morning_for_four_weeks_sends_each_mail_once
             sent_in_all += len(first_run)
     # The demo has insatser due for review, reports due and action points overdue: the jobs had work to do.
     assert sent_in_all > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_scheduled_job_run_by_two_workers_at_once_sends_each_mail_once():
+    """Two workers (two threads, each with its own database connection) start every job at the same moment: the
+    reminder log's unique key lets one of them send each e-mail, and the other sends nothing and fails nothing."""
+    import threading
+
+    from django.db import connection
+
+    jobs = scheduled_jobs()
+    morning = datetime.datetime.now(tz=datetime.UTC).replace(hour=6, minute=0, second=0, microsecond=0)
+    with time_machine.travel(morning - datetime.timedelta(hours=1), tick=False):
+        ensure_seed_data()
+        demo_load()
+    with time_machine.travel(morning, tick=False):
+        barrier = threading.Barrier(2)
+        failures = []
+
+        def worker():
+            try:
+                for _name, job in jobs:
+                    barrier.wait(timeout=30)
+                    job()
+            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                failures.append(repr(error))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert failures == []
+        concurrent = list(mail.outbox)
+        assert concurrent, "the demo gives the morning jobs something to send"
+        assert per_recipient(concurrent, lambda m: m.subject) == []
+        assert per_recipient(concurrent, lambda m: m.body) == []
+        # And a third run afterwards finds everything sent.
+        run_all(jobs)
+        assert len(mail.outbox) == len(concurrent)
