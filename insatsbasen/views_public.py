@@ -12,6 +12,7 @@ from natverk.models import Municipality
 
 from . import hsds, search
 from .models import LANGUAGE_NAMES, LANGUAGES, Category, Insats, Place
+from .public_i18n import katalog_url, public_language
 
 PAGE_SIZE = 30
 
@@ -25,6 +26,7 @@ def public_insatser():
     )
 
 
+@public_language
 def index(request):
     queryset = public_insatser()
     query = (request.GET.get("q") or "").strip()[:200]
@@ -107,9 +109,20 @@ def active_filters(params, filters):
     return result
 
 
+@public_language
 def detail(request, pk):
     insats = get_object_or_404(public_insatser(), pk=pk)
     return render(request, "insatsbasen/public_detail.html", {"insats": insats})
+
+
+@public_language
+def referral(request, pk):
+    """A one-page sheet a case officer hands over: the insats in the reader's language, Swedish beside it.
+
+    No personal data: the address names only the insats and the language, so it can be sent as a link."""
+    insats = get_object_or_404(public_insatser().select_related("contact"), pk=pk)
+    page_url = request.build_absolute_uri(katalog_url(request.public_language, "detail", insats.pk))
+    return render(request, "insatsbasen/public_referral.html", {"insats": insats, "page_url": page_url})
 
 
 def hsds_docs(request):

@@ -134,7 +134,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 # Swedish is the default and complete language; message ids are English.
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_public: the public catalogue's languages (insatsbasen/public_i18n.py); sv and en stay in the apps' catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "insatsbasen" / "locale_public"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
