@@ -2,15 +2,16 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intro_sodertorn import access
 from intro_sodertorn.home import Panel
+from natverk.models import Municipality
 
 from . import services
-from .models import Insats, Place
+from .models import Category, Insats, Place
 
 SHOWN = 8
 
@@ -50,6 +51,25 @@ def panels(request):
                     order=11,
                 )
             )
+    manager_ids = access.intro_manager_municipality_ids(user)
+    if manager_ids:
+        result.append(
+            Panel(
+                _("Insatsbasen: your municipality's freshness"),
+                "insatsbasen/home_freshness.html",
+                {"rows": _freshness_of(manager_ids, today)},
+                order=25,
+            )
+        )
+    if not access.insats_admin_municipality_ids(user) and not access.is_strategist(user):
+        recent = Insats.objects.visible_to(user).published().select_related("owner_municipality")
+        categories = (
+            Category.objects.filter(insatser__status=Insats.Status.PUBLISHED)
+            .annotate(count=Count("insatser"))
+            .order_by("-count", "name")
+        )
+        context = {"recent": list(recent.order_by("-updated_at", "name")[:6]), "categories": list(categories[:8])}
+        result.append(Panel(_("Insatsbasen: recently updated"), "insatsbasen/home_recent.html", context, order=40))
     if access.is_strategist(user):
         rows = services.freshness_scoreboard(today)
         zero = services.top_zero_result_queries(since=today - datetime.timedelta(days=90), limit=5)
@@ -59,3 +79,22 @@ def panels(request):
             )
         )
     return result
+
+
+def _freshness_of(municipality_ids, today):
+    """Per municipality: its maintained insatser, how many are due for review and how many are overdue beyond the
+    escalation limit (the public catalogue marks those)."""
+    from .models import UNVERIFIED_AFTER
+
+    due = Q(owned_insatser__review_due_on__lte=today)
+    overdue = Q(owned_insatser__review_due_on__lte=today - UNVERIFIED_AFTER)
+    maintained = Q(owned_insatser__status__in=[Insats.Status.DRAFT, Insats.Status.PUBLISHED, Insats.Status.PAUSED])
+    return list(
+        Municipality.objects.filter(pk__in=municipality_ids)
+        .annotate(
+            active=Count("owned_insatser", filter=maintained),
+            due=Count("owned_insatser", filter=maintained & due),
+            overdue=Count("owned_insatser", filter=maintained & overdue),
+        )
+        .order_by("name")
+    )

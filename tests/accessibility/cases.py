@@ -126,6 +126,7 @@ CASES = {
         Case("statistik-region"),
         Case("strateg"),
         Case("lasare"),
+        Case("admin"),
     ],
     "login": [Case(None), Case(None, action=submit_empty(), label="login with errors")],
     "password_change": [Case("lasare"), Case("lasare", action=submit_empty(), label="with errors")],
