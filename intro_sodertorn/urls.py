@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from . import audit_views, login, search_views, views
+from . import audit_views, login, reminder_views, search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,6 +32,7 @@ urlpatterns = [
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("granskningslogg/", audit_views.audit_log, name="audit_log"),
+    path("paminnelselogg/", reminder_views.reminder_log, name="reminder_log"),
     path("sok/", search_views.search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

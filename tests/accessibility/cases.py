@@ -136,6 +136,7 @@ CASES = {
     "password_reset_complete": [Case(None)],
     "exports": [Case("strateg")],
     "audit_log": [Case("admin"), Case("admin", query="?kind=login_failed")],
+    "reminder_log": [Case("strateg"), Case("admin", query="?typ=uppdrag.overdue")],
     "search": [
         Case("lasare"),
         Case("lasare", query="?q=sfi", label="grouped hits"),

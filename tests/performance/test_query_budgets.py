@@ -93,6 +93,7 @@ BUDGETS = {
     "home": [Case("strateg"), Case("admin-huddinge"), Case("statistik-region"), Case("lasare")],
     "exports": [Case("strateg")],
     "audit_log": [Case("admin")],
+    "reminder_log": [Case("strateg")],
     "search": [Case("lasare", query="?q=sfi"), Case("strateg", query="?q=a&typ=kontakter")],
     # Insatsbasen
     "insatsbasen:index": [

@@ -168,6 +168,7 @@ MATRIX = {
     ),
     "accessibility": expect(PUBLIC, PUBLIC),
     "audit_log": expect(only(SYSADMIN), LOGIN_THEN_NOT_ALLOWED),
+    "reminder_log": expect(only(REGION), LOGIN_THEN_NOT_ALLOWED, label="the strategist and the system administrator"),
     "search": expect(logged_in(), LOGIN_THEN_NOT_ALLOWED, label="the empty search page; scoping: test_global_search"),
     "set_language": expect({ALL: 302}, {ALL: 302}, label="GET changes nothing and redirects"),
     "javascript-catalog": expect(PUBLIC, NOT_ALLOWED),
