@@ -161,6 +161,7 @@ CASES = {
         Case(None, action=choose_filters(kommun="Huddinge", sprak="ar"), label="filtered"),
     ],
     "katalog:detail": [Case(None, published_insats)],
+    "katalog:referral": [Case(None, published_insats)],
     "katalog:hsds_docs": [Case(None)],
     # Statistik
     "statistik:index": [Case("rapportor-botkyrka"), Case("statistik-region")],

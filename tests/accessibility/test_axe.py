@@ -1,4 +1,5 @@
-"""axe-core on every page of the portal, in Swedish and in English, as the role that uses it.
+"""axe-core on every page of the portal, in Swedish and in English, as the role that uses it; the public
+catalogue's pages also in each of its own languages (Arabic, Tigrinya, ... right-to-left included).
 
 The pages come from walking the URL patterns: a URL without a case in ``cases.py`` (or a
 reason there why it is not a page) fails ``test_every_url_has_an_accessibility_case``, so a
@@ -98,7 +99,9 @@ def test_every_page_has_no_wcag_a_or_aa_violations(
                     failures.append(f"{name} as {case.user} ({case.label}): the action failed: {error}")
                     page.close()
                     continue
-            assert page.locator("html").get_attribute("lang") == language, url
+            # The public catalogue's language is in its URL (unprefixed: Swedish), never the staff cookie's.
+            expected = "sv" if name in PUBLIC_PAGES else language
+            assert page.locator("html").get_attribute("lang") == expected, url
             for violation in _run_axe(page):
                 failures.append(
                     f"{name} as {case.user} ({case.label or url}): {violation['id']} [{violation['impact']}] "
@@ -118,6 +121,57 @@ def test_every_page_has_no_wcag_a_or_aa_violations(
         json.dumps({"pages": len(visited), "failures": failures}, ensure_ascii=False, indent=1), encoding="utf-8"
     )
     assert visited
+    assert not failures, f"{len(failures)} violations on {len(visited)} pages:\n" + "\n".join(failures)
+
+
+# The public catalogue's pages that exist in every public language (/katalog/<lang>/...; insatsbasen/public_i18n.py).
+PUBLIC_PAGES = ("katalog:index", "katalog:detail", "katalog:referral")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_public_pages_have_no_violations_in_every_public_language(
+    live_server, browser, screenshot_dir, municipalities
+):
+    """Every state of the public pages in each public language: right-to-left (Arabic, Dari, Persian) included."""
+    from insatsbasen.public_i18n import PUBLIC_LANGUAGES
+    from intro_sodertorn.demo import demo_load
+
+    demo_load()
+    failures, visited = [], []
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+    for language in [language for language in PUBLIC_LANGUAGES if language.url_code]:
+        for name in PUBLIC_PAGES:
+            for case in CASES[name]:
+                page = context.new_page()
+                page.set_default_timeout(5000)
+                kwargs = {"lang": language.url_code, **(case.kwargs() if case.kwargs else {})}
+                url = live_server.url + reverse(name, kwargs=kwargs) + case.query
+                response = page.goto(url)
+                if response is None or response.status >= 400:
+                    failures.append(f"{url}: HTTP {response.status if response else '?'}")
+                    page.close()
+                    continue
+                if case.action:
+                    case.action(page)
+                    page.wait_for_load_state()
+                html = page.locator("html")
+                assert html.get_attribute("lang") == language.html_lang, url
+                assert html.get_attribute("dir") == ("rtl" if language.rtl else "ltr"), url
+                for violation in _run_axe(page):
+                    failures.append(
+                        f"{language.url_code} {name} ({case.label or url}): {violation['id']} [{violation['impact']}] "
+                        f"{violation['help']} at {violation['nodes']}"
+                    )
+                visited.append(url)
+                if language.url_code in ("ar", "ti") and not case.query and not case.action:
+                    page.screenshot(path=screenshot_dir / f"public-{language.url_code}-{name.split(':')[1]}.png")
+                page.close()
+    context.close()
+    (screenshot_dir / "axe-public-languages.json").write_text(
+        json.dumps({"pages": len(visited), "failures": failures}, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    assert len(visited) == 8 * sum(len(CASES[name]) for name in PUBLIC_PAGES)
     assert not failures, f"{len(failures)} violations on {len(visited)} pages:\n" + "\n".join(failures)
 
 

@@ -110,6 +110,7 @@ BUDGETS = {
     "insatsbasen:statistics": [Case("strateg")],
     "katalog:index": [Case(None), Case(None, query="?q=praktik")],
     "katalog:detail": [Case(None, busiest("insatsbasen.Insats", "places", status="published"))],
+    "katalog:referral": [Case(None, busiest("insatsbasen.Insats", "places", status="published"))],
     # Statistik
     "statistik:index": [Case("rapportor-botkyrka"), Case("statistik-region")],
     "statistik:overview": [Case("statistik-region"), Case("introchef-botkyrka")],

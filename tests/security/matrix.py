@@ -233,6 +233,11 @@ MATRIX = {
         expect(PUBLIC, PUBLIC, args=pk("insats"), private="insats", label="published"),
         expect({ALL: 404}, {ALL: 404}, args=pk("insats_draft"), private="insats_draft", label="a draft"),
     ],
+    # The referral sheet (issue 18): public like the page it is made from; a draft has none.
+    "katalog:referral": [
+        expect(PUBLIC, PUBLIC, args=pk("insats"), private="insats", label="published"),
+        expect({ALL: 404}, {ALL: 404}, args=pk("insats_draft"), private="insats_draft", label="a draft"),
+    ],
     "katalog:hsds_docs": expect(PUBLIC, PUBLIC),
     "katalog:hsds_services": expect(PUBLIC, PUBLIC, private="insats"),
     "katalog:hsds_service": [
