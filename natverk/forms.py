@@ -168,6 +168,17 @@ class NetworkForm(VersionedFormMixin, forms.ModelForm):
         )
 
 
+def contact_choice_label(contact):
+    """'Anna Lindqvist – SFI Huddinge, Huddinge, anna.lindqvist@huddinge.se': a person told apart from namesakes."""
+    details = [
+        contact.organisation.name if contact.organisation_id else "",
+        str(contact.municipality or ""),
+        contact.email,
+    ]
+    details = [detail for detail in details if detail]
+    return f"{contact.name} – {', '.join(details)}" if details else contact.name
+
+
 class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
@@ -176,7 +187,9 @@ class MembershipForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = Contact.objects.active().select_related("organisation")
+        self.fields["contact"].queryset = Contact.objects.active().select_related("organisation", "municipality")
+        # Namesakes told apart by organisation, municipality and e-mail.
+        self.fields["contact"].label_from_instance = contact_choice_label
         self.fields["valid_from"].initial = timezone.localdate()
         self.fields["municipality"].help_text = _("Leave empty to use the contact's municipality.")
         self.helper = FormHelper()

@@ -28,8 +28,9 @@ def panels(request):
         meetings = Meeting.objects.visible_to(user).select_related("network")
         open_decisions = _decisions_without_action_point()
         context = {
-            "upcoming": meetings.filter(date__gte=today).order_by("date")[:3],
-            "recent": meetings.filter(date__lt=today, date__gte=today - timezone.timedelta(days=60))[:3],
+            "upcoming": meetings.filter(date__gt=today).order_by("date")[:3],
+            "recent": meetings.filter(date__lte=today, date__gte=today - timezone.timedelta(days=60))[:3],
+            "today": today,
             "open_decisions": open_decisions[:5],
             "open_decision_count": open_decisions.count(),
             "retention_count": Contact.objects.due_for_retention_review().count(),

@@ -262,6 +262,14 @@ class MembershipQuerySet(models.QuerySet):
             Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
         )
 
+    def upcoming(self, day=None):
+        """Memberships that start after the day: not yet representation."""
+        return self.filter(valid_from__gt=day or timezone.localdate())
+
+    def past(self, day=None):
+        """Memberships that ended before the day."""
+        return self.filter(valid_to__lt=day or timezone.localdate())
+
 
 class Membership(VersionedModel):
     """A contact's membership of a network, with role, municipality represented and dates."""

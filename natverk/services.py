@@ -42,6 +42,17 @@ def contact_find_duplicates(name, email="", organisation=None, exclude_pk=None):
             ratio = difflib.SequenceMatcher(None, wanted, normalise_name(contact.name)).ratio()
             if ratio >= SIMILAR_NAME_RATIO:
                 candidates.append((contact, _("A similar name at the same organisation")))
+                seen.add(contact.pk)
+    if name and normalise_name(name):
+        # The same name (normalised) elsewhere: people change jobs, so perhaps the same person.
+        wanted = normalise_name(name)
+        longest = max(wanted.split(), key=len)
+        elsewhere = queryset.exclude(pk__in=seen)
+        if organisation is not None:
+            elsewhere = elsewhere.exclude(organisation=organisation)
+        for contact in elsewhere.filter(name__icontains=longest[:3]):
+            if normalise_name(contact.name) == wanted:
+                candidates.append((contact, _("The same name at another organisation: perhaps the same person")))
     return candidates
 
 

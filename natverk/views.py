@@ -97,8 +97,10 @@ def index(request):
         "rows": [(network, counts.get(network.pk, 0)) for network in networks],
         "organisation_count": Organisation.objects.visible_to(request.user).count(),
         "contact_count": Contact.objects.visible_to(request.user).active().count(),
-        "upcoming": Meeting.objects.visible_to(request.user).filter(date__gte=today).select_related("network")[:5],
-        "recent": Meeting.objects.visible_to(request.user).filter(date__lt=today).select_related("network")[:5],
+        # A meeting of today is held (the register has no time of day): it is no longer "coming".
+        "upcoming": Meeting.objects.visible_to(request.user).filter(date__gt=today).select_related("network")[:5],
+        "recent": Meeting.objects.visible_to(request.user).filter(date__lte=today).select_related("network")[:5],
+        "today": today,
         "is_admin": is_register_admin(request.user),
         "own_municipalities": Municipality.objects.filter(pk__in=access.any_municipality_ids(request.user)),
     }
@@ -372,7 +374,8 @@ def network_detail(request, pk):
     context = {
         "network": network,
         "current": current.order_by("municipality__name", "contact__name"),
-        "history": memberships.exclude(pk__in=current.values("pk")).order_by("-valid_to", "contact__name"),
+        "upcoming_members": memberships.upcoming().order_by("valid_from", "contact__name"),
+        "history": memberships.past().order_by("-valid_to", "contact__name"),
         "meetings": network.meetings.annotate(decision_count=Count("decisions"))[:20],
         "is_admin": is_register_admin(request.user),
         "missing": services.network_municipalities_without_representative(network)

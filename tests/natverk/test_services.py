@@ -23,7 +23,12 @@ def test_a_similar_name_at_the_same_organisation_is_a_possible_duplicate(registe
 
 
 def test_a_similar_name_at_another_organisation_is_not_a_duplicate(register):
-    assert services.contact_find_duplicates("Yusuf Demir", "", register["sfi_huddinge"]) == []
+    assert services.contact_find_duplicates("Jusuf Demir", "", register["sfi_huddinge"]) == []
+
+
+def test_the_same_name_at_another_organisation_is_perhaps_the_same_person(register):
+    candidates = services.contact_find_duplicates("Yusuf Demir", "", register["sfi_huddinge"])
+    assert [contact for contact, _reason in candidates] == [register["yusuf"]]
 
 
 def test_two_colleagues_with_close_names_are_not_duplicates(register):
