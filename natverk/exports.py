@@ -56,6 +56,8 @@ def build_extract(job, writer, progress):
         raise PermissionDenied
     contact = Contact.objects.visible_to(job.user).get(pk=job.params["contact_id"])
     data = services.contact_extract(contact)
+    about = writer.add_sheet(_("About this extract"), header=[_("About this extract")])
+    about.append([services.extract_explanation()])
     sheet = writer.add_sheet(
         _("Contact"), header=[pgettext("register extract", "Field"), pgettext("register extract", "Value")]
     )

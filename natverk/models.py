@@ -408,6 +408,13 @@ class AnonymisationLog(models.Model):
     )
     performed_at = models.DateTimeField(_("performed at"), default=timezone.now)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, default=Reason.REQUEST)
+    generalised = models.TextField(
+        _("also cleared"),
+        blank=True,
+        help_text=_(
+            "Which details that together could point out the person were cleared, and why (never their values)."
+        ),
+    )
 
     class Meta:
         ordering = ["-performed_at"]

@@ -131,20 +131,45 @@ def meeting_save(meeting_form, statuses, decision_formset):
 PERSONAL_FIELDS = ("name", "title", "email", "phone", "notes")
 
 
-def _plain(value):
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
+# Bookkeeping a person cannot use: the optimistic-lock counter of a row.
+EXTRACT_HIDDEN_FIELDS = {"version"}
+
+
+def _plain(obj, field):
+    """A value as the person reads it: the label of a choice, Ja/Nej, a Swedish date, a name instead of a code."""
+    from django.utils.formats import date_format
+
+    value = getattr(obj, field.name)
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(getattr(obj, f"get_{field.name}_display")())
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "j F Y, H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
     if hasattr(value, "pk"):
         return str(value)
     return value
 
 
 def _row(obj):
-    row = {}
-    for field in obj._meta.concrete_fields:
-        value = getattr(obj, field.name)
-        row[str(field.verbose_name)] = _plain(value)
-    return row
+    return {
+        str(field.verbose_name).capitalize(): _plain(obj, field)
+        for field in obj._meta.concrete_fields
+        if field.name not in EXTRACT_HIDDEN_FIELDS
+    }
+
+
+def extract_explanation():
+    return _(
+        "This is everything the network register of Introduktion Södertörn holds about you: your contact details, "
+        "and every record that names you, such as memberships of networks, meetings you attended and tasks you are "
+        "responsible for. The register is kept so the municipalities can work together on the reception of "
+        "newcomers. Ask the strategist of Introduktion Södertörn if something is wrong or if you want it erased."
+    )
 
 
 def contact_extract(contact):
@@ -175,6 +200,23 @@ def contact_extract(contact):
     return data
 
 
+def contact_extract_for_person(contact):
+    """The register extract as the person reads it: Swedish headings, an explanation, readable values."""
+    from django.utils.formats import date_format
+
+    data = contact_extract(contact)
+    document = {
+        _("About this extract"): extract_explanation(),
+        _("Made on"): date_format(timezone.localtime(), "j F Y, H:i"),
+        _("Your contact details"): data["contact"],
+        _("Organisation"): data["organisation"] or "",
+        _("Municipality"): data["municipality"] or "",
+    }
+    for section in data["related"].values():
+        document.setdefault(section["title"].capitalize(), []).extend(section["rows"])
+    return document
+
+
 @transaction.atomic
 def contact_anonymise(contact, user, reason=AnonymisationLog.Reason.REQUEST):
     """Remove a contact's personal data; memberships and meeting history stay, pointing at the anonymous row.
@@ -192,6 +234,19 @@ def contact_anonymise(contact, user, reason=AnonymisationLog.Reason.REQUEST):
     contact.email = ""
     contact.phone = ""
     contact.notes = ""
+    # Organisation, municipality and role together point out one person ("the SFI principal of Nykvarn"):
+    # cleared on the contact, and the role cleared on their memberships. The memberships keep the
+    # municipality they represented (the network's history of representation) but no longer say who or as what.
+    generalised = []
+    if contact.organisation_id:
+        generalised.append(_("organisation"))
+    if contact.municipality_id:
+        generalised.append(_("municipality"))
+    contact.organisation = None
+    contact.municipality = None
+    roles_cleared = contact.memberships.exclude(role="").update(role="", version=F("version") + 1)
+    if roles_cleared:
+        generalised.append(_("role in %(count)s membership(s)") % {"count": roles_cleared})
     contact.is_active = False
     contact.anonymised_at = now
     contact.save()
@@ -199,6 +254,16 @@ def contact_anonymise(contact, user, reason=AnonymisationLog.Reason.REQUEST):
         valid_to=timezone.localdate(), version=F("version") + 1
     )
     removed = contact_erase_traces(contact, name, email, phone)
-    log = AnonymisationLog.objects.create(contact_id_anonymised=contact.pk, performed_by=user, reason=reason)
+    log = AnonymisationLog.objects.create(
+        contact_id_anonymised=contact.pk,
+        performed_by=user,
+        reason=reason,
+        generalised=(
+            _("Cleared: %(fields)s. Together with the municipality and role they could point out the person.")
+            % {"fields": ", ".join(str(item) for item in generalised)}
+            if generalised
+            else ""
+        ),
+    )
     log.removed_exports = removed
     return log

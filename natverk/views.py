@@ -300,7 +300,7 @@ def contact_extract(request, pk):
         export_start(request.user, "natverk.extract", title, {"contact_id": contact.pk})
         messages.success(request, _("The register extract is being made. You will find it under My exports."))
         return redirect("exports")
-    data = services.contact_extract(contact)
+    data = services.contact_extract_for_person(contact)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
     )

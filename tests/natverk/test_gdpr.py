@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 
 import pytest
 import time_machine
@@ -30,19 +31,25 @@ def test_register_extract_as_json_holds_everything_about_the_contact(history, cl
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     data = json.loads(response.content)
-    assert data["contact"]["namn"] == "Yusuf Demir"
-    assert data["contact"]["e-post (arbete)"] == "yusuf.demir@exempel.se"
-    assert data["contact"]["anteckningar"] == "Föredrar möten på förmiddagen."
-    assert data["organisation"] == "SFI Botkyrka"
-    memberships = data["related"]["natverk.membership"]["rows"]
-    assert [row["roll"] for row in memberships] == ["Representant för SFI"]
-    assert data["related"]["natverk.attendance"]["rows"][0]["möte"].endswith("2025-05-20")
-    assert data["related"]["natverk.network"]["rows"][0]["namn"] == "Södertörns SFI-nätverk"
+    details = data["Dina kontaktuppgifter"]
+    assert details["Namn"] == "Yusuf Demir"
+    assert details["E-post (arbete)"] == "yusuf.demir@exempel.se"
+    assert details["Anteckningar"] == "Föredrar möten på förmiddagen."
+    assert data["Organisation"] == "SFI Botkyrka"
+    assert "registret" in data["Om utdraget"]
+    memberships = data["Medlemskap"]
+    assert [row["Roll"] for row in memberships] == ["Representant för SFI"]
+    assert data["Närvaro"][0]["Möte"].endswith("2025-05-20")
+    assert data["Närvaro"][0]["Status"] == "Närvarande"  # the label, not the code "present"
+    assert data["Nätverk"][0]["Namn"] == "Södertörns SFI-nätverk"
     # Every relation pointing at Contact is in the extract, whichever part of the portal added it.
-    assert set(data["related"]) == {
-        f"{rel.related_model._meta.app_label}.{rel.related_model._meta.model_name}"
-        for rel in Contact._meta.related_objects
-    }
+    assert {
+        str(rel.related_model._meta.verbose_name_plural).capitalize() for rel in Contact._meta.related_objects
+    } <= set(data)
+    text = json.dumps(data, ensure_ascii=False)
+    # Written for the person: no model labels, codes, ISO timestamps or lock counters.
+    assert "natverk." not in text and '"present"' not in text and "Version" not in details
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", text)
 
 
 def test_register_extract_as_excel_goes_through_my_exports(history, client_as, django_capture_on_commit_callbacks):
@@ -170,7 +177,7 @@ def test_register_extract_includes_action_points_the_contact_owns(history, clien
 
     ActionPoint.objects.create(title="Sammanställ SFI-utbudet", owner_contact=history["yusuf"])
     response = client_as("strateg").get(reverse("natverk:contact_extract", args=[history["yusuf"].pk]))
-    rows = json.loads(response.content)["related"]["uppdrag.actionpoint"]["rows"]
+    rows = json.loads(response.content)["Åtgärdspunkter"]
     assert len(rows) == 1
     assert "Sammanställ SFI-utbudet" in json.dumps(rows, ensure_ascii=False)
 

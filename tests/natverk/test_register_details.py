@@ -96,3 +96,31 @@ def test_the_same_name_at_another_organisation_is_flagged_as_perhaps_the_same_pe
     same_org = services.contact_find_duplicates("Åsa Berg-Lind", organisation=af)
     assert [contact for contact, _reason in same_org] == [earlier]
     assert services.contact_find_duplicates("Karin Alm", organisation=sfi) == []
+
+
+def test_anonymisation_clears_organisation_municipality_and_role_and_says_why(municipalities, client_as):
+    from natverk.models import AnonymisationLog
+
+    nykvarn = municipalities["Nykvarn"]
+    sfi = Organisation.objects.create(name="SFI Nykvarn", municipality=nykvarn)
+    principal = Contact.objects.create(name="Rektor Ensam", title="Rektor SFI", organisation=sfi, municipality=nykvarn)
+    network = Network.objects.create(name="Rektorsnätverket")
+    membership = Membership.objects.create(
+        network=network,
+        contact=principal,
+        municipality=nykvarn,
+        role="Representant för SFI",
+        valid_from=timezone.localdate() - datetime.timedelta(days=300),
+    )
+    response = client_as("strateg").post(
+        reverse("natverk:contact_anonymise", args=[principal.pk]), {"reason": "request", "confirm": "on"}
+    )
+    assert response.status_code == 302
+    principal.refresh_from_db()
+    membership.refresh_from_db()
+    assert (principal.organisation, principal.municipality, principal.title) == (None, None, "")
+    assert membership.role == ""
+    assert membership.municipality == nykvarn  # the network's history of representation stays
+    log = AnonymisationLog.objects.get()
+    assert "organisation" in log.generalised and "kommun" in log.generalised and "roll" in log.generalised
+    assert "Nykvarn" not in log.generalised and "Rektor" not in log.generalised  # why, never the values
