@@ -6,7 +6,7 @@ from intro_sodertorn.exports import register_export
 
 from .access import can_manage
 from .models import ReportSnapshot
-from .templatetags.uppdrag_tags import health_label, status_label
+from .templatetags.uppdrag_tags import health_label, kis_status_label, status_label
 
 
 @register_export("uppdrag.report")
@@ -62,6 +62,36 @@ def build_report(job, writer, progress):
         sheet.append(["", _("Other action points")])
         for point in data["other"]:
             sheet.append(_point_row(point))
+    if data.get("activities"):
+        activities = writer.add_sheet(
+            _("Activities in the period"), header=[_("Activities in the period")], widths=[100]
+        )
+        for line in data["activities"].splitlines():
+            if line.strip():
+                activities.append([line.strip()])
+    if data.get("insatsbasen"):
+        insatsbasen = writer.add_sheet(
+            _("Insatsbasen"),
+            header=[
+                _("Municipality"),
+                _("Active"),
+                _("Due for review"),
+                _("Verified within interval"),
+                _("New"),
+                _("Ended"),
+            ],
+            widths=[22, 10, 14, 14, 8, 10],
+        )
+        for row in data["insatsbasen"]["rows"]:
+            insatsbasen.append(
+                [row["municipality"], row["active"], row["due"], row["fresh_percent"], row["new"], row["ended"]]
+            )
+    if data.get("kis") and data["kis"]["periods"]:
+        kis = writer.add_sheet(
+            _("KIS reporting"), header=[_("Municipality"), *data["kis"]["periods"]], widths=[22] + [14] * 4
+        )
+        for row in data["kis"]["rows"]:
+            kis.append([row["municipality"], *[kis_status_label(status) for status in row["statuses"]]])
     return f"styrgruppsrapport-{snapshot.created_at:%Y-%m-%d}.xlsx"
 
 

@@ -232,6 +232,17 @@ class ReportForm(forms.Form):
         label=pgettext_lazy("report", "Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
 
+    activities = forms.CharField(
+        label=_("Activities in the period"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "The report opens with this numbered list. It starts from the period's meetings; "
+            "add visits, conferences and other work, or remove lines."
+        ),
+    )
+
     NARRATIVE_HELP = _(
         "What happened under this commitment, in your words. A blank line starts a new paragraph; "
         "lines starting with “- ” make a bulleted list, “1. ” a numbered list; **text** is bold."
@@ -256,6 +267,7 @@ class ReportForm(forms.Form):
             "title",
             Row(Column("period_start", css_class="col-md-6"), Column("period_end", css_class="col-md-6")),
             "introduction",
+            "activities",
             *([Fieldset(_("The commitments in your words"), *narratives)] if narratives else []),
             Submit("preview", _("Show report"), css_class="btn btn-outline-primary me-2"),
             Submit("save", _("Save as snapshot"), css_class="btn btn-primary"),

@@ -19,6 +19,13 @@ def _inline(text):
     return BOLD.sub(r"<strong>\1</strong>", escape(text))
 
 
+def _item(item):
+    """A bullet's text, or a numbered item (text, number) keeping its own number ("4." after "3." or not)."""
+    if isinstance(item, tuple):
+        return f'<li value="{int(item[1])}">{_inline(item[0])}</li>'
+    return f"<li>{_inline(item)}</li>"
+
+
 def narrative_html(text):
     """The narrative as HTML (already safe: built from escaped text and a fixed set of tags)."""
     blocks, paragraph, items, list_tag = [], [], [], None
@@ -31,7 +38,7 @@ def narrative_html(text):
     def close_list():
         nonlocal list_tag
         if items:
-            blocks.append(f"<{list_tag}>" + "".join(f"<li>{_inline(item)}</li>" for item in items) + f"</{list_tag}>")
+            blocks.append(f"<{list_tag}>" + "".join(_item(item) for item in items) + f"</{list_tag}>")
             items.clear()
         list_tag = None
 
@@ -46,10 +53,11 @@ def narrative_html(text):
             if list_tag != tag:
                 close_list()
                 list_tag = tag
-            items.append(bullet.group(1) if bullet else numbered.group(2))
+            items.append(bullet.group(1) if bullet else (numbered.group(2), numbered.group(1)))
         elif items and line.startswith(("  ", "\t")):
             # An indented line continues the list item above.
-            items[-1] = f"{items[-1]} {line.strip()}"
+            last = items[-1]
+            items[-1] = (f"{last[0]} {line.strip()}", last[1]) if isinstance(last, tuple) else f"{last} {line.strip()}"
         else:
             close_list()
             paragraph.append(line.strip())

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from intro_sodertorn.models import Role
 from intro_sodertorn.reminders import send_reminder_once
 
+from . import report_sections
 from .models import ActionPoint, Health, JournalNote, ReminderSetting, ReportSnapshot, StrategicArea
 
 # --- Action points -----------------------------------------------------------------------
@@ -256,7 +257,7 @@ def since_previous(points, heading, previous_points):
     return since
 
 
-def report_build(assignment, start, end, narratives=None, previous=None, today=None):
+def report_build(assignment, start, end, narratives=None, previous=None, today=None, activities=""):
     """The report's content as plain data (JSON-ready): numbered by commitment, then by area.
 
     A point under a commitment is listed there; a point with only an area under the area, so
@@ -314,6 +315,9 @@ def report_build(assignment, start, end, narratives=None, previous=None, today=N
         "other": [_point_data(point, start, end, today) for point in other],
         "totals": {"points": len(points), "done": done},
         "previous": {"title": previous.title, "date": previous.created_at.date().isoformat()} if previous else None,
+        "activities": activities,
+        "insatsbasen": report_sections.insatsbasen_section(start, end),
+        "kis": report_sections.kis_section(end),
     }
 
 
@@ -323,7 +327,7 @@ def report_previous(assignment):
 
 
 @transaction.atomic
-def report_snapshot_create(assignment, user, title, start, end, introduction="", narratives=None):
+def report_snapshot_create(assignment, user, title, start, end, introduction="", narratives=None, activities=""):
     """Freeze the report as it stands now, with the strategist's narrative per commitment."""
     previous = report_previous(assignment)
     return ReportSnapshot.objects.create(
@@ -332,7 +336,7 @@ def report_snapshot_create(assignment, user, title, start, end, introduction="",
         period_start=start,
         period_end=end,
         introduction=introduction,
-        data=report_build(assignment, start, end, narratives=narratives, previous=previous),
+        data=report_build(assignment, start, end, narratives=narratives, previous=previous, activities=activities),
         created_by=user,
     )
 

@@ -18,7 +18,7 @@ from intro_sodertorn.exports import export_start
 from natverk.models import Decision
 from natverk.versioning import LOADED_FIELD, VERSION_FIELD, EditConflict, refuse_stale, save_checked
 
-from . import services
+from . import report_sections, services
 from .access import can_manage, get_action_point_for_user, get_report_for_user, require_manager
 from .filters import ActionPointFilter
 from .forms import (
@@ -284,6 +284,7 @@ def report_new(request):
         "title": _("Status report %(date)s") % {"date": today.isoformat()},
         "period_start": start,
         "period_end": today,
+        "activities": report_sections.activities_text(start, today),
     }
     commitments = assignment.commitments.all() if assignment else ()
     form = ReportForm(request.POST or None, initial=initial, commitments=commitments)
@@ -299,6 +300,7 @@ def report_new(request):
                 data["period_end"],
                 data["introduction"],
                 narratives=form.narratives(),
+                activities=data["activities"],
             )
             messages.success(request, _("The report was saved. It will not change when action points change."))
             return redirect("uppdrag:report_detail", pk=snapshot.pk)
@@ -308,6 +310,7 @@ def report_new(request):
             data["period_end"],
             narratives=form.narratives(),
             previous=services.report_previous(assignment),
+            activities=data["activities"],
         )
     context = {
         "form": form,

@@ -52,7 +52,7 @@ def test_the_narrative_makes_paragraphs_and_lists_and_escapes_html():
     html = narrative_html(text)
     assert "<p>Förslag diskuterat med <strong>utvecklare</strong>.<br>Skickas ut i juni.</p>" in html
     assert "<ul><li>Salem 3/6</li><li>Botkyrka september</li></ul>" in html
-    assert "<ol><li>Webbplatsen</li><li>SKL:s konferens</li></ol>" in html
+    assert '<ol><li value="1">Webbplatsen</li><li value="2">SKL:s konferens</li></ol>' in html
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
@@ -130,7 +130,9 @@ def test_the_excel_file_separates_commitments_and_areas(client_as, points, djang
         client.post(reverse("uppdrag:report_export", args=[snapshot.pk]))
     job = ExportJob.objects.get(kind="uppdrag.report")
     assert job.status == "done", job.error
-    rows = list(openpyxl.load_workbook(job.file.open("rb")).active.iter_rows(values_only=True))
+    workbook = openpyxl.load_workbook(job.file.open("rb"))
+    assert "Insatsbasen" in workbook.sheetnames
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     firsts = [row[0] for row in rows if row and row[0]]
     assert firsts.index("ÅTAGANDEN") < firsts.index("Åtagande 1") < firsts.index("STRATEGISKA OMRÅDEN")
     assert firsts.index("STRATEGISKA OMRÅDEN") < firsts.index("Område 1") < firsts.index("Område 1.A")

@@ -47,3 +47,15 @@ def narrative(text):
     from ..narrative import narrative_html
 
     return narrative_html(text)
+
+
+@register.filter
+def kis_status_label(code):
+    """A KIS report's status code as a label; no report at all says so."""
+    from django.utils.translation import gettext
+
+    from statistik.models import Report
+
+    if not code:
+        return gettext("Not started")
+    return _label(Report.Status, code)
