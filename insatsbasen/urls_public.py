@@ -12,6 +12,7 @@ PAGES = [
     ("", views_public.index, "index"),
     ("<int:pk>/", views_public.detail, "detail"),
     ("<int:pk>/hanvisning/", views_public.referral, "referral"),
+    ("hanvisning/", views_public.referral_many, "referral_many"),
 ]
 
 urlpatterns = [

@@ -121,8 +121,33 @@ def referral(request, pk):
 
     No personal data: the address names only the insats and the language, so it can be sent as a link."""
     insats = get_object_or_404(public_insatser().select_related("contact"), pk=pk)
-    page_url = request.build_absolute_uri(katalog_url(request.public_language, "detail", insats.pk))
-    return render(request, "insatsbasen/public_referral.html", {"insats": insats, "page_url": page_url})
+    return _referral_sheet(request, [insats])
+
+
+# At most this many insatser on one sheet (one A4 page holds about three).
+REFERRAL_MAX = 5
+
+
+@public_language
+def referral_many(request):
+    """The sheet for the insatser chosen in the search results (?insats=1&insats=2...), in their chosen order."""
+    wanted = []
+    for value in request.GET.getlist("insats"):
+        if value.isdigit() and int(value) not in wanted:
+            wanted.append(int(value))
+    wanted = wanted[:REFERRAL_MAX]
+    found = {insats.pk: insats for insats in public_insatser().select_related("contact").filter(pk__in=wanted)}
+    insatser = [found[pk] for pk in wanted if pk in found]
+    if not insatser:
+        # Nothing (or nothing published) chosen: say how to choose, in the reader's language.
+        return render(request, "insatsbasen/public_referral.html", {"insatser": []})
+    return _referral_sheet(request, insatser)
+
+
+def _referral_sheet(request, insatser):
+    for insats in insatser:
+        insats.page_url = request.build_absolute_uri(katalog_url(request.public_language, "detail", insats.pk))
+    return render(request, "insatsbasen/public_referral.html", {"insatser": insatser})
 
 
 def hsds_docs(request):

@@ -97,6 +97,14 @@ def published_insats():
     return {"pk": Insats.objects.published().order_by("pk").first().pk}
 
 
+def referral_of_three(page):
+    """The referral sheet of three published insatser, as chosen in the catalogue's results."""
+    from insatsbasen.models import Insats
+
+    pks = Insats.objects.published().order_by("pk").values_list("pk", flat=True)[:3]
+    page.goto(page.url.split("?")[0] + "?" + "&".join(f"insats={pk}" for pk in pks))
+
+
 def open_decision():
     from natverk.models import Decision
 
@@ -162,6 +170,10 @@ CASES = {
     ],
     "katalog:detail": [Case(None, published_insats)],
     "katalog:referral": [Case(None, published_insats)],
+    "katalog:referral_many": [
+        Case(None, label="nothing chosen"),
+        Case(None, action=referral_of_three, label="three insatser"),
+    ],
     "katalog:hsds_docs": [Case(None)],
     # Statistik
     "statistik:index": [Case("rapportor-botkyrka"), Case("statistik-region")],

@@ -125,7 +125,7 @@ def test_every_page_has_no_wcag_a_or_aa_violations(
 
 
 # The public catalogue's pages that exist in every public language (/katalog/<lang>/...; insatsbasen/public_i18n.py).
-PUBLIC_PAGES = ("katalog:index", "katalog:detail", "katalog:referral")
+PUBLIC_PAGES = ("katalog:index", "katalog:detail", "katalog:referral", "katalog:referral_many")
 
 
 @pytest.mark.browser

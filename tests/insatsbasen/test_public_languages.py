@@ -164,7 +164,7 @@ def test_the_referral_sheet_has_the_chosen_language_and_the_swedish_beside_it(an
     assert response.status_code == 200
     html = html_of(response)
     assert '<html lang="ti" dir="ltr">' in html
-    own, swedish = html.split('id="referral-sv"')
+    own, swedish = html.split("data-referral-sv")
     assert "ከመይ ጌርካ ትሓትት" in own  # How to apply, in Tigrinya
     assert "Så ansöker du" in swedish and "ከመይ ጌርካ ትሓትት" not in swedish
     assert "Ring SFI-expeditionen." in own and "Ring SFI-expeditionen." in swedish
@@ -175,5 +175,35 @@ def test_the_referral_sheet_has_the_chosen_language_and_the_swedish_beside_it(an
 
 def test_the_swedish_referral_sheet_has_one_column(anonymous_client, insats):
     html = html_of(anonymous_client.get(f"/katalog/{insats.pk}/hanvisning/"))
-    assert 'id="referral-sv"' not in html
+    assert "data-referral-sv" not in html
     assert "Så ansöker du" in html
+
+
+def test_a_sheet_of_several_insatser_chosen_in_the_results_keeps_their_order_and_leaves_out_drafts(
+    anonymous_client, make_insats, insats
+):
+    second = make_insats("Samhällsorientering på arabiska", languages=["ar"])
+    third = make_insats("Praktik i Huddinge", languages=["sv"])
+    draft = make_insats("Utkast", status=Insats.Status.DRAFT)
+    # The search results' checkboxes send the chosen insatser to the sheet, in the page's language.
+    results = html_of(anonymous_client.get("/katalog/ar/"))
+    assert 'action="/katalog/ar/hanvisning/"' in results
+    assert f'name="insats" value="{second.pk}"' in results
+    query = f"?insats={third.pk}&insats={draft.pk}&insats={insats.pk}&insats={third.pk}&insats=x&insats={second.pk}"
+    response = anonymous_client.get("/katalog/ar/hanvisning/" + query)
+    html = html_of(response)
+    assert response.status_code == 200
+    positions = [html.index(f'id="referral-{pk}"') for pk in (third.pk, insats.pk, second.pk)]
+    assert positions == sorted(positions)
+    assert "Utkast" not in html
+    assert html.count("data-referral-sv") == 3
+    assert f"http://testserver/katalog/ar/{second.pk}/" in html
+
+
+def test_a_sheet_with_nothing_published_chosen_says_how_to_choose(anonymous_client, make_insats):
+    draft = make_insats("Utkast", status=Insats.Status.DRAFT)
+    for query in ("", f"?insats={draft.pk}", "?insats=-1&insats=abc"):
+        response = anonymous_client.get("/katalog/so/hanvisning/" + query)
+        assert response.status_code == 200
+        assert "U dooro warqadda gudbinta" in html_of(response)
+        assert "data-referral-sv" not in html_of(response)

@@ -176,6 +176,7 @@ NOT_BUDGETED = {
     "insatsbasen:statistics_export": "POST-only action that starts an export job",
     "insatsbasen:import": "an upload form",
     "insatsbasen:import_commit": "POST-only action",
+    "katalog:referral_many": "at most REFERRAL_MAX (5) chosen insatser, each as on katalog:referral (budgeted)",
     "katalog:hsds_docs": "static documentation",
     "katalog:hsds_services": "JSON API, paginated",
     "katalog:hsds_service": "JSON API, one service; tests/insatsbasen/test_hsds.py",

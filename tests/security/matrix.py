@@ -238,6 +238,7 @@ MATRIX = {
         expect(PUBLIC, PUBLIC, args=pk("insats"), private="insats", label="published"),
         expect({ALL: 404}, {ALL: 404}, args=pk("insats_draft"), private="insats_draft", label="a draft"),
     ],
+    "katalog:referral_many": expect(PUBLIC, PUBLIC),
     "katalog:hsds_docs": expect(PUBLIC, PUBLIC),
     "katalog:hsds_services": expect(PUBLIC, PUBLIC, private="insats"),
     "katalog:hsds_service": [
