@@ -207,3 +207,35 @@ def test_a_sheet_with_nothing_published_chosen_says_how_to_choose(anonymous_clie
         assert response.status_code == 200
         assert "U dooro warqadda gudbinta" in html_of(response)
         assert "data-referral-sv" not in html_of(response)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_case_officer_prints_a_sheet_of_three_insatser_in_arabic_on_one_a4_page(
+    page, live_server, make_insats, screenshot_dir
+):
+    long_text = "Anmäl dig via kommunens vägledningscentrum, ring eller kom förbi på öppet hus. " * 2
+    for number in range(3):
+        make_insats(
+            f"SFI kurs {number + 1}, Huddinge centrum",
+            languages=["sv", "ar", "so"],
+            how_to_apply=long_text,
+            hours="Mån–tor 9–12",
+            intake_dates="Start i januari, april och augusti",
+            intake=Insats.Intake.FIXED,
+        )
+    page.goto(f"{live_server.url}/katalog/ar/?q=sfi")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    boxes = page.locator("input[name=insats]")
+    for number in range(3):
+        boxes.nth(number).check()
+    with page.expect_navigation():
+        page.locator("button[form=referral-form]").click()
+    assert "/katalog/ar/hanvisning/?insats=" in page.url
+    assert page.locator("article.referral-sheet").count() == 3
+    assert page.locator("[data-referral-sv]").count() == 3
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})
+    page.screenshot(path=screenshot_dir / "referral-sheet-ar-three.png", full_page=True)
