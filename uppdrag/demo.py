@@ -355,15 +355,143 @@ def load(stdout=None):
     areas["2"].health_set(Health.AT_RISK, "Bosättningsfrågan står still i väntan på regionala överenskommelser.")
     areas["1"].health_set(Health.ON_TRACK, "")
 
-    # The snapshot freezes its labels in the language of the day: the steering group reads Swedish.
+    _journal_fill(assignment, strategist, day)
+    _reports_create(assignment, commitments, strategist, day, month, point)
+    if stdout:
+        stdout.write(f"uppdrag: {ActionPoint.objects.count()} action points")
+
+
+# Journal notes in the strategist's voice (seed 000), given to points that have none: most points
+# then have a history, as a working journal has.
+JOURNAL_TEXTS = (
+    "Diskuterat i samordningsgruppen; introcheferna ställer sig bakom upplägget.",
+    "Kontakt tagen med Arbetsförmedlingens sakområdesspecialist. Återkommer med förslag.",
+    "Förslag diskuterat med utvecklare. Under utveckling.",
+    "Bokat möte med berörda kommuner. Underlag skickas ut en vecka före.",
+    "Lyft frågan till SKL för diskussion.",
+    "Avstämning med Länsstyrelsen: inväntar besked om tidsplan.",
+    "Underlag skickat till styrgruppen för synpunkter.",
+)
+
+# The strategist's narrative per commitment, as seed 000 reports each one.
+NARRATIVES_PREVIOUS = {
+    1: "Planering av informationsinsatser hos deltagande aktörer.\n\n- Salem: datum bokat\n- Botkyrka: till hösten",
+    2: "Förslag till kommunikationsplan diskuterat med utvecklare. Namn på kontaktpersoner efterfrågade.",
+    3: "Erfarenheter från kommunerna presenterade i samordningsgruppen.",
+}
+NARRATIVES_CURRENT = {
+    1: (
+        "Informationsinsatsen i Salem genomförd med introduktionsenheten och SFI. Botkyrka är flyttad "
+        "till hösten efter önskemål från kommunen.\n\n- Salem: genomförd, fler tillfällen önskas\n"
+        "- Botkyrka: nytt datum i september"
+    ),
+    2: (
+        "Förslag diskuterat med **utvecklare**. Under utveckling – skickas ut under månaden.\n"
+        "Har fått namn från Södertälje och Huddinge."
+    ),
+    3: (
+        "AF och Landstinget har haft träff på transkulturellt centrum inför Arbetsförmedlingens övertagande "
+        "av samordningen. KIS presenterades på SKL:s konferens."
+    ),
+    4: "Modana presenterat av SFI och diskuterat i samordningsgruppen. Directa och Diversa har fått ja från ESF-rådet.",
+    5: "SKL/AF förordning: deltagarförmåga, procentfrågan, glappet, SFI och lotsar, tolkkostnader.",
+    6: (
+        "Insatsbasen är en tillgång för användarna och de nyanlända. Uppföljning med introcheferna:\n\n"
+        "- Saknas rutiner för användning; behovet anses bestående.\n"
+        "- Utbildade administratörer saknas i vissa kommuner, framför allt på SFI-sidan.\n"
+        "- Varje kommun ordnar rutin för uppdatering; följs upp i höst."
+    ),
+}
+ACTIVITIES = (
+    "1. Uppdaterat webbplatsen\n"
+    "2. Skrivit utkast till rapport till Länsstyrelsen om projektet\n"
+    "3. SKL:s konferens om nyanländas etablering\n"
+    "4. Studiebesök och planering med etableringsprojektet i Solna\n"
+    "5. Södertörns SFI-nätverk – om introduktionsstrategens uppdrag och omställningen\n"
+    "6. Samordningsdag Introduktion Södertörn – uppföljning av databasen, samhällsorientering"
+)
+
+
+def _journal_fill(assignment, strategist, day):
+    points = ActionPoint.objects.filter(commitment__assignment=assignment, journal__isnull=True).order_by("pk")
+    for index, point in enumerate(points):
+        if index % 5 == 4:
+            continue  # a few points stay without notes, as in real life
+        JournalNote.objects.create(
+            action_point=point,
+            date=day(-(7 + (index * 11) % 45)),
+            text=JOURNAL_TEXTS[index % len(JOURNAL_TEXTS)],
+            author=strategist,
+        )
+
+
+def _reports_create(assignment, commitments, strategist, day, month, point):
+    """Last quarter's report (frozen then), changes since, and this quarter's report, published.
+
+    The reports freeze their labels in the language of the day: the steering group reads Swedish.
+    """
+    from .models import ReportSnapshot
+
+    by_position = {commitment.position: commitment for commitment in commitments}
+
+    def narratives(texts):
+        return {by_position[position].pk: text for position, text in texts.items() if position in by_position}
+
+    # The points have been worked on for a while: they were there when last quarter's report was frozen.
+    ActionPoint.objects.filter(commitment__assignment=assignment).update(
+        created_at=timezone.make_aware(datetime.datetime.combine(month(-9), datetime.time(9)))
+    )
     with translation.override("sv"):
-        services.report_snapshot_create(
+        previous = services.report_snapshot_create(
+            assignment,
+            strategist,
+            "Lägesrapport till styrgruppen, förra kvartalet (fiktiv)",
+            month(-6),
+            month(-3) - datetime.timedelta(days=1),
+            "Lägesrapport om introduktionsstrategens uppdrag. Alla uppgifter i demon är fiktiva.",
+            narratives=narratives(NARRATIVES_PREVIOUS),
+        )
+    frozen_at = timezone.make_aware(datetime.datetime.combine(month(-3), datetime.time(10)))
+    ReportSnapshot.objects.filter(pk=previous.pk).update(created_at=frozen_at, published_at=frozen_at)
+
+    # Since then: a date moved, a point done, a new point.
+    moved = (
+        ActionPoint.objects.open()
+        .filter(commitment__assignment=assignment, due_date__gt=day(20))
+        .order_by("due_date", "pk")
+        .first()
+    )
+    if moved:
+        moved.due_date = moved.due_date + datetime.timedelta(days=21)
+        moved.save(update_fields=["due_date", "updated_at"])
+        services.journal_note_add(moved, strategist, "Flyttad tre veckor på kommunens begäran.", date=day(-4))
+    finished = (
+        ActionPoint.objects.open()
+        .filter(commitment__assignment=assignment, due_date__gt=day(0))
+        .exclude(pk=getattr(moved, "pk", None))
+        .order_by("due_date", "pk")
+        .first()
+    )
+    if finished:
+        services.action_point_status_change(finished, strategist, ActionPoint.Status.DONE, "Klart före slutdatum.")
+    point(
+        "Samordningsdag: samhällsorientering och etableringspiloten, med gäster från AF",
+        commitment=3,
+        status="planned",
+        due_date=day(25),
+        notes=[(-2, "Inbjudan skickad till introcheferna och SFI-representanterna.")],
+    )
+
+    with translation.override("sv"):
+        current = services.report_snapshot_create(
             assignment,
             strategist,
             "Lägesrapport till styrgruppen (fiktiv)",
             month(-3),
             month(0) - datetime.timedelta(days=1),
             "Lägesrapport om introduktionsstrategens uppdrag. Alla uppgifter i demon är fiktiva.",
+            narratives=narratives(NARRATIVES_CURRENT),
+            activities=ACTIVITIES,
         )
-    if stdout:
-        stdout.write(f"uppdrag: {ActionPoint.objects.count()} action points")
+    # Published without e-mail: the demo's members are fictitious.
+    ReportSnapshot.objects.filter(pk=current.pk).update(published_at=timezone.now(), published_by=strategist)

@@ -58,6 +58,14 @@ def test_the_demo_data_has_the_seeds_commitments_areas_and_points(cast):
     assert ActionPoint.objects.overdue().exists()
     assert ActionPoint.objects.filter(owner_user=cast["admin-huddinge"]).exists()
     assert ActionPoint.objects.filter(kind="watch", expected_text="aug–sep").exists()
-    assert ReportSnapshot.objects.count() == 1
+    # Last quarter's report and this one: "sedan förra rapporten" has content, most points have notes.
+    assert ReportSnapshot.objects.count() == 2
+    latest = ReportSnapshot.objects.order_by("-created_at").first()
+    assert latest.published_at is not None and latest.data["previous"] is not None
+    since = [c["since"] for c in latest.data["commitments"]]
+    assert any(s["new"] for s in since) and any(s["done"] for s in since) and any(s["slipped"] for s in since)
+    assert all(c["narrative"] for c in latest.data["commitments"]) and latest.data["activities"]
+    with_notes = ActionPoint.objects.filter(journal__isnull=False).distinct().count()
+    assert with_notes * 4 >= ActionPoint.objects.count() * 3
     demo.load(io.StringIO())
     assert Commitment.objects.count() == 6
