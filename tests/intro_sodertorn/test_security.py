@@ -283,7 +283,7 @@ SAFE_TEXT_PARAMETERS = {
     ("uidb64", "str"): "password reset: the user's id in base64, not a name or address",
     ("token", "str"): "password reset: a one-time token",
     ("action", "slug"): "insats status action: publish, pause, archive ...",
-    ("code", "str"): "KIS indicator code",
+    ("code", "str"): "KIS indicator code; a municipality code (SCB, four digits)",
     ("kind", "str"): "statistics export kind",
     ("app_label", "regex"): "Django admin: an app's label",
     ("object_id", "path"): "Django admin: an object's primary key",
