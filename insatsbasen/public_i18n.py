@@ -9,6 +9,8 @@ insatsbasen/locale_public/ (in LOCALE_PATHS); the content of an insats stays as 
 import functools
 from dataclasses import dataclass
 
+from django.http import Http404
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 
@@ -59,7 +61,11 @@ def public_language(view):
         language = BY_URL_CODE[lang]
         request.public_language = language
         with translation.override(language.django_code):
-            response = view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+            except Http404:
+                # Not found (e.g. an insats no longer published): said in the reader's language, with the menu.
+                response = render(request, "insatsbasen/public_404.html", status=404)
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
         response.headers["Content-Language"] = language.html_lang

@@ -21,6 +21,7 @@ PUBLIC_TEMPLATES = [
     "insatsbasen/templates/insatsbasen/public_index.html",
     "insatsbasen/templates/insatsbasen/public_detail.html",
     "insatsbasen/templates/insatsbasen/public_referral.html",
+    "insatsbasen/templates/insatsbasen/public_404.html",
     "insatsbasen/templates/insatsbasen/_public_referral_facts.html",
     "insatsbasen/templates/insatsbasen/_public_swedish_note.html",
     "insatsbasen/templates/insatsbasen/_confirmed.html",

@@ -3,6 +3,7 @@ the browser or taken from the staff portal's cookie; right-to-left for Arabic, D
 string translated in every public language; the referral sheet with the Swedish text beside it."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -148,6 +149,9 @@ def test_a_draft_is_not_shown_in_any_language(anonymous_client, make_insats):
     for code in ("ar", "ti", "lattlast"):
         assert anonymous_client.get(f"/katalog/{code}/{draft.pk}/").status_code == 404
         assert anonymous_client.get(f"/katalog/{code}/{draft.pk}/hanvisning/").status_code == 404
+    # The not-found page speaks the reader's language, with the language menu.
+    html = html_of(anonymous_client.get(f"/katalog/ar/{draft.pk}/"))
+    assert '<html lang="ar" dir="rtl">' in html and "الصفحة غير موجودة" in html and ">Soomaali</a>" in html
 
 
 def test_reverse_tells_the_swedish_and_the_language_addresses_apart(insats):
@@ -239,3 +243,20 @@ def test_a_case_officer_prints_a_sheet_of_three_insatser_in_arabic_on_one_a4_pag
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 794, "height": 1123})
     page.screenshot(path=screenshot_dir / "referral-sheet-ar-three.png", full_page=True)
+
+
+@pytest.mark.parametrize("path", ["/katalog/ar/", "/katalog/ar/{pk}/", "/katalog/ti/{pk}/hanvisning/"])
+def test_a_public_page_weighs_little_on_a_cheap_phone(anonymous_client, insats, path):
+    """The page and the CSS and JavaScript it loads, compressed as the server sends them: under 150 kB."""
+    import gzip
+
+    from django.contrib.staticfiles import finders
+
+    response = anonymous_client.get(path.format(pk=insats.pk))
+    html = response.content
+    assets = re.findall(rb'<link rel="stylesheet" href="/static/([^"]+)"', html)
+    assets += re.findall(rb'<script src="/static/([^"]+)"', html)
+    assert any(name.endswith(b".css") for name in assets)
+    sizes = {name.decode(): len(gzip.compress(Path(finders.find(name.decode())).read_bytes())) for name in assets}
+    total = len(gzip.compress(html)) + sum(sizes.values())
+    assert total < 150_000, (total, sizes)
