@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from . import access
 from .models import ReminderLog
+from .reminders import FAILED_SUFFIX
 
 PAGE_SIZE = 50
 
@@ -48,6 +49,7 @@ def reminder_log(request):
         entries = entries.filter(kind=kind)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page:
-        entry.item_url = item_link(entry.key)
+        entry.failed = entry.kind.endswith(FAILED_SUFFIX)
+        entry.item_url = item_link(entry.key.split(":", 2)[2] if entry.failed else entry.key)
     context = {"page": page, "kinds": kinds, "kind": kind, "querystring": f"typ={kind}" if kind else ""}
     return render(request, "reminder_log.html", context)

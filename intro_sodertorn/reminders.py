@@ -31,4 +31,27 @@ def send_reminder_once(key, kind, recipients, subject, body, html_body=None):
             send_mail(subject, body, None, recipients, html_message=html_body)
     except IntegrityError:
         return False
+    except Exception as error:
+        # Sending failed: the reminder is not logged as sent (the next run tries again), but the
+        # failure is, under a key of its own, so the reminder log in the portal shows what failed.
+        _failure_record(key, kind, recipients, subject, error)
+        raise
     return True
+
+
+FAILED_SUFFIX = ".failed"
+
+
+def _failure_record(key, kind, recipients, subject, error):
+    from django.utils import timezone
+
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(
+                key=f"failed:{timezone.now():%Y%m%d%H%M%S%f}:{key}"[:255],
+                kind=f"{kind}{FAILED_SUFFIX}"[:100],
+                recipients=", ".join(recipients),
+                subject=f"{subject} [{type(error).__name__}: {error}]"[:255],
+            )
+    except Exception:  # noqa: BLE001 - recording the failure must never hide the error itself
+        pass

@@ -98,3 +98,23 @@ def test_the_reminder_log_page_shows_what_was_sent_to_whom_about_which_item(clie
     for username in ("lasare", "admin-huddinge", "introchef-botkyrka", "statistik-region"):
         response = client_as(username).get("/paminnelselogg/")
         assert response.status_code == 403 and overdue_point.owner_user.email not in response.content.decode()
+
+
+def test_a_failed_sending_is_shown_in_the_log_and_sent_on_the_next_run(client_as, overdue_point, monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    def broken(self, messages):
+        raise ConnectionRefusedError("SMTP nere")
+
+    with time_machine.travel(NOW, tick=False):
+        monkeypatch.setattr(EmailBackend, "send_messages", broken)
+        with pytest.raises(ConnectionRefusedError):
+            call_command("run_job", "uppdrag-action-point-reminders", stdout=io.StringIO())
+        monkeypatch.undo()
+        assert not ReminderLog.objects.filter(kind="uppdrag.overdue").exists()
+        html = client_as("strateg").get("/paminnelselogg/").content.decode()
+        assert "Misslyckades" in html and "SMTP nere" in html
+        assert f'href="/uppdrag/atgardspunkter/{overdue_point.pk}/"' in html
+        call_command("run_job", "uppdrag-action-point-reminders", stdout=io.StringIO())
+    assert len(mail.outbox) == 1
+    assert ReminderLog.objects.filter(kind="uppdrag.overdue").count() == 1
