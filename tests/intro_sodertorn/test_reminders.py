@@ -40,4 +40,8 @@ def test_a_failed_send_is_not_logged_so_the_next_run_tries_again(settings):
     settings.EMAIL_BACKEND = "tests.intro_sodertorn.failing_backend.FailingBackend"
     with pytest.raises(ConnectionError):
         send_reminder_once("test:due:3", "test", ["a@exempel.se"], "Påminnelse", "Text")
-    assert not ReminderLog.objects.exists()
+    # Not logged as sent (the next run tries again); the failure is logged under a key of its own.
+    assert not ReminderLog.objects.filter(key="test:due:3").exists()
+    failure = ReminderLog.objects.get()
+    assert failure.kind == "test.failed" and failure.key.endswith(":test:due:3")
+    assert failure.recipients == "a@exempel.se" and failure.subject.startswith("Påminnelse [")
