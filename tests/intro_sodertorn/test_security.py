@@ -291,6 +291,7 @@ SAFE_TEXT_PARAMETERS = {
     ("id", "str"): "Django admin: a user's primary key (change password)",
     ("path", "regex"): "media files (debug only)",
     ("url", "regex"): "Django admin: the catch-all for unknown admin pages",
+    ("lang", "publiclang"): "the public catalogue's language code (ar, en, so ...)",
 }
 PERSONAL = re.compile(r"mail|name|namn|person|phone|telefon|ssn|birth|fodd|address|adress", re.IGNORECASE)
 
