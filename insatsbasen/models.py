@@ -394,7 +394,8 @@ class Insats(models.Model):
     def last_confirmed_on(self):
         """When a person last confirmed the entry (verified it, else created it)."""
         moment = self.last_verified_at or self.created_at
-        return moment.date() if moment else None
+        # The day in Stockholm, not in UTC (late evening is already the next day there).
+        return timezone.localtime(moment).date() if moment else None
 
     @property
     def admin_side(self):

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 
 from natverk import services
 from natverk.models import Attendance, Decision, Meeting
@@ -58,7 +59,7 @@ def test_the_form_offers_present_excused_and_not_noted_for_each_member_and_a_row
     assert 'name="others-0-contact"' in body and 'id="others-template"' in body
     assert 'name="decisions-0-text"' in body and 'name="decisions-1-text"' not in body  # one empty box
     assert 'id="decisions-template"' in body and "Lägg till beslut" in body and "Spara och lägg till fler" in body
-    assert f'name="date" value="{datetime.date.today():%Y-%m-%d}"' in body  # today is proposed
+    assert f'name="date" value="{timezone.localdate():%Y-%m-%d}"' in body  # today is proposed
 
 
 def test_strategist_records_a_meeting_with_members_a_guest_excused_and_decisions(register, client_as, guest):
