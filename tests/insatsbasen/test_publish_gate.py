@@ -242,7 +242,7 @@ def test_the_public_catalogue_shows_the_last_confirmation_and_marks_or_hides_ove
     stale_detail = anonymous_client.get(f"/katalog/{stale.pk}/")
     if setting == "mark":
         assert "Gammal kurs" in page
-        confirmed = stale.last_verified_at.date()
+        confirmed = timezone.localtime(stale.last_verified_at).date()
         assert f"Uppgifterna har inte bekräftats sedan {confirmed.day} " in stale_detail.content.decode()
     else:
         assert "Gammal kurs" not in page and stale_detail.status_code == 404
