@@ -8,6 +8,7 @@ codes of earlier files alike (``choice_code``).
 
 import functools
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
@@ -124,7 +125,7 @@ def cell(insats, key, kind):
     if kind == "bool":
         return "ja" if value else "nej"
     if key == "last_verified_at" and value:
-        return value.date()
+        return timezone.localdate(value)
     return "" if value is None else value
 
 

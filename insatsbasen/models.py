@@ -369,10 +369,10 @@ class Insats(models.Model):
 
     def compute_review_due_on(self):
         """The date the next verification is due (from the last verification, else from creation)."""
-        base = self.last_verified_at or self.created_at
+        base = self.last_confirmed_on
         if base is None:
             return None
-        return base.date() + relativedelta(months=self.effective_review_interval)
+        return base + relativedelta(months=self.effective_review_interval)
 
     def notices_sent(self):
         """How many review notices were sent for the current review date."""

@@ -20,6 +20,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # keeps ticking from there), so such a test fails now instead of on the day it meets the
 # calendar. .ci/run runs the suite once more with --shift-days=400. Browser tests are left out
 # of a shifted run: Chromium keeps the real clock.
+#
+# ``--clock-time=HH:MM`` starts the session at that time of day in UTC. At 23:10 UTC it is
+# already tomorrow in Stockholm (00:10 in winter, 01:10 in summer), so code that takes the day
+# of an instant in UTC where the Stockholm day is meant (``moment.date()`` instead of
+# ``timezone.localdate(moment)``) fails at once instead of once a night. .ci/run combines both.
 
 
 def pytest_addoption(parser):
@@ -30,17 +35,35 @@ def pytest_addoption(parser):
         metavar="N",
         help="run every test with the clock moved N days forward (browser tests are deselected)",
     )
+    parser.addoption(
+        "--clock-time",
+        default="",
+        metavar="HH:MM",
+        help="start the session at this time of day in UTC, e.g. 23:10 (browser tests are deselected)",
+    )
+
+
+def _moved_clock(config):
+    """Whether this session runs on a moved clock (either option)."""
+    return bool(config.getoption("--shift-days", default=0) or config.getoption("--clock-time", default=""))
 
 
 def pytest_configure(config):
-    days = config.getoption("--shift-days", default=0)
-    if not days:
+    if not _moved_clock(config):
         return
     import datetime
 
     import time_machine
 
+    days = config.getoption("--shift-days", default=0)
     target = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=days)
+    clock_time = config.getoption("--clock-time", default="")
+    if clock_time:
+        try:
+            hour, minute = (int(part) for part in clock_time.split(":"))
+            target = target.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        except ValueError:
+            raise pytest.UsageError(f"--clock-time wants HH:MM in UTC, got {clock_time!r}") from None
     traveller = time_machine.travel(target, tick=True)
     traveller.start()
     config._shift_days_traveller = traveller
@@ -53,7 +76,7 @@ def pytest_unconfigure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    if not config.getoption("--shift-days", default=0):
+    if not _moved_clock(config):
         return
     kept, dropped = [], []
     for item in items:
@@ -64,11 +87,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_report_header(config):
-    days = config.getoption("--shift-days", default=0)
-    if days:
+    if _moved_clock(config):
         import datetime
+        import zoneinfo
 
-        return f"clock shifted {days} days forward: today is {datetime.date.today().isoformat()} for these tests"
+        now = datetime.datetime.now(tz=datetime.UTC)
+        stockholm = now.astimezone(zoneinfo.ZoneInfo("Europe/Stockholm"))
+        return f"clock moved: the session starts at {now:%Y-%m-%d %H:%M} UTC, {stockholm:%Y-%m-%d %H:%M} in Stockholm"
     return None
 
 

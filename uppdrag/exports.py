@@ -1,5 +1,6 @@
 """Excel export of a frozen steering-group report."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intro_sodertorn.exports import register_export
@@ -22,7 +23,7 @@ def build_report(job, writer, progress):
         preamble=[
             snapshot.title,
             _("Period %(start)s – %(end)s") % {"start": data["period_start"], "end": data["period_end"]},
-            _("Saved %(date)s") % {"date": snapshot.created_at.date().isoformat()},
+            _("Saved %(date)s") % {"date": timezone.localdate(snapshot.created_at).isoformat()},
             snapshot.introduction,
         ],
         widths=[8, 40, 45, 12, 18, 22, 60],

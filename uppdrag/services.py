@@ -314,7 +314,9 @@ def report_build(assignment, start, end, narratives=None, previous=None, today=N
         "areas": areas,
         "other": [_point_data(point, start, end, today) for point in other],
         "totals": {"points": len(points), "done": done},
-        "previous": {"title": previous.title, "date": previous.created_at.date().isoformat()} if previous else None,
+        "previous": (
+            {"title": previous.title, "date": timezone.localdate(previous.created_at).isoformat()} if previous else None
+        ),
         "activities": activities,
         "insatsbasen": report_sections.insatsbasen_section(start, end),
         "kis": report_sections.kis_section(end),

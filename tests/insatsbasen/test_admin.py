@@ -194,7 +194,7 @@ def test_a_category_change_refreshes_its_insatser_review_dates_and_search_text(a
     )
     assert response.status_code == 302
     insats.refresh_from_db()
-    assert insats.review_due_on == insats.last_verified_at.date() + relativedelta(months=12)
+    assert insats.review_due_on == insats.last_confirmed_on + relativedelta(months=12)
     assert "Yrkessvenska" in search_hits(admin_client, "andraspråk")
 
 

@@ -1,6 +1,5 @@
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from insatsbasen.models import InsatsChange
 
@@ -24,7 +23,7 @@ def test_admin_huddinge_confirms_a_due_insats_edits_it_and_sees_the_history(
     page.wait_for_load_state()
     assert "Tack" in page.locator("#messages").inner_text()
     due.refresh_from_db()
-    assert due.last_verified_at.date() == datetime.date.today()
+    assert timezone.localdate(due.last_verified_at) == timezone.localdate()
 
     page.goto(f"{live_server.url}/insatser/?q=f%C3%B6r%C3%A4ldragrupper")
     page.screenshot(path=screenshot_dir / "insatsbasen-list.png", full_page=True)

@@ -1,5 +1,3 @@
-import datetime
-
 from django.utils import timezone
 
 from insatsbasen.models import Insats
@@ -43,9 +41,8 @@ def test_due_for_review_uses_the_category_interval_or_the_override(make_insats, 
     due = set(Insats.objects.due_for_review(today))
     assert old in due and override in due
     assert fresh not in due and validation not in due  # validation is reviewed every 12 months
-    assert validation.review_due_on == (validation.last_verified_at.date() + datetime.timedelta(days=0)).replace(
-        year=validation.last_verified_at.year + 1
-    )
+    confirmed = timezone.localdate(validation.last_verified_at)  # the day in Stockholm
+    assert validation.review_due_on == confirmed.replace(year=confirmed.year + 1)
 
 
 def test_published_leaves_out_drafts(make_insats):
