@@ -355,8 +355,18 @@ def _insats_lines(insatser, today):
     ]
 
 
-def _owner_body(intro, insatser, today):
-    lines = [intro, "", *_insats_lines(insatser, today), ""]
+def _owner_body(municipality, by_stage, today):
+    lines = []
+    if by_stage.get(DIGEST):
+        lines += [_("These insatser of %(m)s are due for review:") % {"m": municipality}, ""]
+        lines += [*_insats_lines(by_stage[DIGEST], today), ""]
+    if by_stage.get(REMINDER):
+        lines += [
+            _("Reminder: you were told two weeks ago that these insatser of %(m)s are due for review:")
+            % {"m": municipality},
+            "",
+        ]
+        lines += [*_insats_lines(by_stage[REMINDER], today), ""]
     lines.append(_("Open each insats and press “Still correct”, or change what is wrong."))
     lines.append(_("Your whole list: %(url)s") % {"url": _link(reverse("insatsbasen:index") + "?review=due")})
     return "\n".join(lines)
@@ -399,7 +409,7 @@ def review_reminders_send(today=None):
     """Tell the owners about insatser due for review, then send the strategist ONE escalation digest.
 
     Owners: the administrators of the owner municipality on the side of the insats's category (where roles are
-    split), one e-mail per municipality and recipients for each stage (digest, reminder). The strategist: the
+    split), one e-mail per municipality and recipients with a section per stage (digest, reminder). The strategist: the
     insatser whose owners were told twice without a reaction, and those of municipalities that have nobody to tell.
     Each insats remembers the stage it reached for its review date, and every e-mail goes through the reminder log
     under a key naming exactly its insatser, so running twice (or twice at once) sends nothing new. After
@@ -422,22 +432,26 @@ def review_reminders_send(today=None):
         elif stage == ESCALATED:
             escalated.append(insats)
         elif stage:
-            owner_groups.setdefault((insats.owner_municipality, stage, tuple(recipients)), []).append(insats)
-    for (municipality, stage, recipients), insatser in owner_groups.items():
-        name = "digest" if stage == DIGEST else "reminder"
-        intro = (
-            _("These insatser of %(m)s are due for review:")
-            if stage == DIGEST
-            else _("Reminder: you were told two weeks ago that these insatser of %(m)s are due for review:")
-        ) % {"m": municipality}
+            group = owner_groups.setdefault((insats.owner_municipality, tuple(recipients)), {})
+            group.setdefault(stage, []).append(insats)
+    for (municipality, recipients), by_stage in owner_groups.items():
+        # One e-mail per municipality and recipients, whatever stages its insatser reached: an administrator who
+        # answers for both sides (or whose insatser fell due on different days) gets one mail with a section per
+        # stage, never two mails with the same subject on one morning.
+        insatser = [insats for stage in (DIGEST, REMINDER) for insats in by_stage.get(stage, [])]
         subject = _("Insatsbasen: %(count)s insatser of %(m)s to review") % {"count": len(insatser), "m": municipality}
-        key = f"insatsbasen:review:{name}:{municipality.pk}:{_short_hash(','.join(recipients))}:{_items_key(insatser)}"
+        stages = "+".join(name for stage, name in ((DIGEST, "digest"), (REMINDER, "reminder")) if stage in by_stage)
+        items = _short_hash(
+            ",".join(f"{i.pk}@{i.review_due_on:%Y%m%d}:{stage}" for stage in sorted(by_stage) for i in by_stage[stage])
+        )
+        key = f"insatsbasen:review:{stages}:{municipality.pk}:{_short_hash(','.join(recipients))}:{items}"
         with transaction.atomic():
             if send_reminder_once(
-                key, f"insatsbasen.review.{name}", recipients, subject, _owner_body(intro, insatser, today)
+                key, f"insatsbasen.review.{stages}", recipients, subject, _owner_body(municipality, by_stage, today)
             ):
                 sent += 1
-            _mark_notified(insatser, stage, today)
+            for stage, stage_insatser in by_stage.items():
+                _mark_notified(stage_insatser, stage, today)
     if escalated or unadministered:
         sent += _escalation_digest_send(escalated, unadministered, today)
     late = [i for i in due if today - i.review_due_on >= UNVERIFIED_AFTER and i.unverified_since is None]
