@@ -18,5 +18,6 @@ def _demo_loaded():
 def portal(request):
     return {
         "demo_data": _demo_loaded(),
-        "session_seconds": settings.SESSION_COOKIE_AGE,
+        # What this session has left (intro_sodertorn/sessions.py renews it at most once a minute).
+        "session_seconds": getattr(request, "session_seconds_left", settings.SESSION_COOKIE_AGE),
     }
