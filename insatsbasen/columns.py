@@ -105,8 +105,12 @@ def choice_code(key, text):
 
 
 def place_text(place):
-    town = " ".join(part for part in [place.postal_code, place.city] if part)
-    return ", ".join(part for part in [place.name, place.street_address, town] if part)
+    return _place_text(place.name, place.street_address, place.postal_code, place.city)
+
+
+def _place_text(name, street_address, postal_code, city):
+    town = " ".join(part for part in [postal_code, city] if part)
+    return ", ".join(part for part in [name, street_address, town] if part)
 
 
 def cell(insats, key, kind):
@@ -116,19 +120,68 @@ def cell(insats, key, kind):
     value = getattr(insats, key)
     if kind == "m2m":
         return SEPARATOR.join(sorted(str(obj) for obj in value.all()))
-    if kind == "choices":
-        return SEPARATOR.join(choice_label(key, code) for code in value)
-    if kind == "choice":
-        return choice_label(key, value) if value or key == "plan_part" else ""
     if kind == "fk":
         return str(value) if value is not None else ""
-    if kind == "bool":
-        return "ja" if value else "nej"
-    if key == "last_verified_at" and value:
-        return timezone.localdate(value)
-    return "" if value is None else value
+    return _converter(key, kind)(value)
 
 
 def row_of(insats):
     """One insats as a row of cells."""
     return [cell(insats, key, kind) for key, _label, kind in COLUMNS]
+
+
+# Reading rows as plain values (the export: model objects for 100,000 insatser cost seconds each): ``value_row``
+# makes the same cells as ``row_of`` from one tuple in ``COLUMNS``' order in which a related object is its name
+# and a list of them (m2m, places) is one text of names, each place as "pk<UNIT>name<UNIT>street<UNIT>postal
+# code<UNIT>city", joined by RECORD, in any order (sorted here as ``cell`` sorts them). Control characters can
+# never be in a cell (openpyxl refuses them), so they cannot be in a name that is exported.
+UNIT, RECORD = "\x1f", "\x1e"
+
+
+def _names(text):
+    return SEPARATOR.join(sorted(text.split(RECORD))) if text else ""
+
+
+def _places(text):
+    if not text:
+        return ""
+    places = sorted((part.split(UNIT) for part in text.split(RECORD)), key=lambda fields: int(fields[0]))
+    return SEPARATOR.join(_place_text(*fields[1:]) for fields in places)
+
+
+def _text(value):
+    return "" if value is None else value
+
+
+def _converter(key, kind):
+    """The function that turns a column's plain value into its cell."""
+    if key == "places":
+        return _places
+    if kind == "m2m":
+        return _names
+    if kind == "choices":
+        labels = _swedish_labels(key)
+        return lambda codes: SEPARATOR.join(labels.get(code, code) for code in codes)
+    if kind == "choice":
+        labels = _swedish_labels(key)
+        if key == "plan_part":
+            return lambda code: labels.get(code, code)
+        return lambda code: labels.get(code, code) if code else ""
+    if kind == "fk":
+        return _text
+    if kind == "bool":
+        return lambda value: "ja" if value else "nej"
+    if key == "last_verified_at":
+        return lambda value: timezone.localdate(value) if value else _text(value)
+    return _text
+
+
+def value_row(values, converters=None):
+    """The row of one insats read as plain values (see above), the same cells as ``row_of``."""
+    converters = converters or value_converters()
+    return [convert(value) for convert, value in zip(converters, values, strict=True)]
+
+
+def value_converters():
+    """One function per column, to pass to ``value_row`` for many rows."""
+    return [_converter(key, kind) for key, _label, kind in COLUMNS]
