@@ -11,6 +11,12 @@ the same page (or export) at a large size against a small size, or against a bar
 - ``run_worker`` runs ``bench/worker.py`` in a child process against one database and returns its JSON answer
   and the child's peak resident memory (``os.wait4``'s ``ru_maxrss`` of exactly that child, see ``peak_rss``).
 - ``timed`` is the median (and best) of several runs after warm-up runs.
+- ``paired`` measures two sides interleaved in one process (small, large, large, small, ...): the median of the
+  per-pair ratios with their min and max, and each side's median, so machine load that comes and goes lands on
+  both sides of a pair instead of on one side's median.
+- ``PageServer`` is the portal against one database in a child process (``bench/page_server.py``) that answers
+  "GET this URL as this user" over a pipe with the time and the query count; two of them (small and large
+  database) are asked in turn, so a page's two sizes are measured interleaved.
 - ``Gunicorn`` runs the portal as in production (2 workers, DJANGO_DEBUG=0, WhiteNoise static files).
 - ``Table`` prints goal, measured figures, ratio and PASS/MISS.
 """
@@ -67,9 +73,9 @@ class Services:
         subprocess.run(["scripts/services.sh", "start"], cwd=ROOT, env=self.env, check=True, stdout=subprocess.DEVNULL)
         self.started = True
         atexit.register(self.stop)
-        # Production settings need the hashed static files (WhiteNoise's manifest) for every page's {% static %}.
-        if not (KEEP and (ROOT / "staticfiles" / "staticfiles.json").exists()):
-            manage(self.url("intro"), "collectstatic", "--no-input", quiet=True)
+        # Production settings need the hashed static files (WhiteNoise's manifest) for every page's {% static %}:
+        # collected on every run (a kept manifest misses files added since, and a page naming one answers 500).
+        manage(self.url("intro"), "collectstatic", "--no-input", quiet=True)
         # Stop the services on Ctrl-C or a kill too (atexit runs on SystemExit).
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         return self
@@ -187,6 +193,131 @@ def timed(function, runs=7, warmup=2):
     return {"median": statistics.median(times), "best": min(times), "runs": runs}
 
 
+@dataclass
+class Paired:
+    """Two sides measured interleaved: median of the per-pair ratios large ÷ small, their min and max."""
+
+    ratio: float
+    low: float
+    high: float
+    small: float  # median seconds (or whatever the functions return) of the small side
+    large: float
+    pairs: int
+
+    def spread(self):
+        return f"{self.low:.2f}–{self.high:.2f}"
+
+    def sides(self, unit=1000, suffix=" ms"):
+        return f"{self.large * unit:.0f}{suffix} vs {self.small * unit:.0f}{suffix}"
+
+
+def paired(small, large, pairs=9, warmup=1, repeat=1):
+    """Call ``small()`` and ``large()`` interleaved and compare what they return (seconds, or any positive figure).
+
+    Each pair runs both sides back to back in this process, the even pairs small first, the odd pairs large first,
+    so neither side always meets a cold cache or the other's garbage. A function returning None is timed here
+    (wall clock around the call). ``warmup`` pairs are run first and thrown away. With ``repeat`` > 1 each side's
+    figure in a pair is the least of that many calls in a row: another process's load only ever adds time, so the
+    least of a few close calls is the page's own time, and the pair's two sides stay seconds apart.
+    """
+
+    def run(function):
+        figures = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            answer = function()
+            figures.append(time.perf_counter() - started if answer is None else answer)
+        return min(figures)
+
+    for _ in range(warmup):
+        small()
+        large()
+    smalls, larges, ratios = [], [], []
+    for number in range(pairs):
+        if number % 2 == 0:
+            s = run(small)
+            lg = run(large)
+        else:
+            lg = run(large)
+            s = run(small)
+        smalls.append(s)
+        larges.append(lg)
+        ratios.append(lg / s)
+    return Paired(
+        ratio=statistics.median(ratios),
+        low=min(ratios),
+        high=max(ratios),
+        small=statistics.median(smalls),
+        large=statistics.median(larges),
+        pairs=pairs,
+    )
+
+
+class PageServer:
+    """The portal against one database in a child process (``bench/page_server.py``), asked over a pipe.
+
+    Each request is one JSON line in and one out: ``get(user, path)`` answers the seconds the test client's GET took
+    inside the child (production settings, DJANGO_DEBUG=0), the SQL queries it ran, the status and the size. The
+    child keeps one logged-in client per user, so a request costs what a logged-in user's request costs.
+    """
+
+    def __init__(self, url):
+        self.url = url
+        self.process = None
+        self.last = None  # the answer to the last request made through ``seconds``
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [PYTHON, str(ROOT / "bench" / "page_server.py")],
+            cwd=ROOT,
+            env=django_env(self.url),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        atexit.register(self.__exit__)
+        return self
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def call(self, op, **arguments):
+        self.process.stdin.write(json.dumps({"op": op, **arguments}) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"bench/page_server.py ({self.url.rsplit('/', 1)[-1]}) exited on {op}")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise RuntimeError(f"bench/page_server.py {op} {arguments}: {answer['error']}")
+        return answer
+
+    def get(self, user, path):
+        return self.call("get", user=user, path=path)
+
+    def seconds(self, user, path):
+        """A function for ``paired``: one GET, its seconds; a page that does not answer 200 stops the bench."""
+
+        def request():
+            answer = self.last = self.get(user, path)
+            if answer["status"] != 200:
+                raise RuntimeError(f"{path} as {user} answered {answer['status']} ({self.url.rsplit('/', 1)[-1]})")
+            return answer["seconds"]
+
+        return request
+
+
+def load_average():
+    """The machine's load average over 1, 5 and 15 minutes, as printed beside every table."""
+    return "load average " + " ".join(f"{figure:.2f}" for figure in os.getloadavg())
+
+
 class Gunicorn:
     """The portal under gunicorn as in production: ``gunicorn intro_sodertorn.wsgi -w 2``, DJANGO_DEBUG=0."""
 
@@ -237,6 +368,13 @@ class Row:
     goal: str | None  # e.g. "≤ 1.5"; None for a figure shown beside the goals, not one of them
     ratio: float
     detail: str  # the two measured figures the ratio is made of
+    spread: tuple | None = None  # (min, max) of the per-pair ratios when measured interleaved
+
+    @property
+    def figure(self):
+        if self.spread is None:
+            return f"{self.ratio:.2f}"
+        return f"{self.ratio:.2f} ({self.spread[0]:.2f}–{self.spread[1]:.2f})"
 
     @property
     def result(self):
@@ -254,18 +392,25 @@ class Row:
 class Table:
     rows: list = field(default_factory=list)
 
-    def add(self, name, goal, ratio, detail):
-        self.rows.append(Row(name, goal, ratio, detail))
+    def add(self, name, goal, ratio, detail, spread=None):
+        self.rows.append(Row(name, goal, ratio, detail, spread))
+
+    def add_paired(self, name, goal, result, detail):
+        """A row from ``paired``'s answer: the median of the per-pair ratios (min–max)."""
+        self.add(name, goal, result.ratio, detail, spread=(result.low, result.high))
 
     def extend(self, other):
         self.rows.extend(other.rows)
 
     def print(self, file=sys.stdout):
-        header = ("benchmark", "goal", "ratio", "result", "measured")
-        lines = [(r.name, r.goal or "-", f"{r.ratio:.2f}", r.result, r.detail) for r in self.rows]
+        header = ("benchmark", "goal", "ratio (min–max)", "result", "measured")
+        lines = [(r.name, r.goal or "-", r.figure, r.result, r.detail) for r in self.rows]
         widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(4)]
         print(file=file)
-        print(f"Benchmarks, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, PostgreSQL", file=file)
+        print(
+            f"Benchmarks, {time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} cores, PostgreSQL, {load_average()}",
+            file=file,
+        )
         for line in [header, *lines]:
             cells = [str(cell).ljust(width) for cell, width in zip(line[:4], widths, strict=True)]
             print("  ".join([*cells, line[4]]), file=file)
