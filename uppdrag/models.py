@@ -14,7 +14,7 @@ import calendar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -224,9 +224,11 @@ class ActionPointQuerySet(models.QuerySet):
         if access.is_strategist(user) or access.is_system_admin(user):
             return self.all()
         own_municipalities = access.any_municipality_ids(user)
+        # EXISTS rather than a join with DISTINCT: each point once, so the set can be counted and grouped.
+        links = ActionPoint.municipalities.through.objects.filter(actionpoint_id=OuterRef("pk"))
         return self.filter(
-            Q(municipalities__isnull=True) | Q(municipalities__in=own_municipalities) | Q(owner_user=user)
-        ).distinct()
+            ~Exists(links) | Exists(links.filter(municipality_id__in=own_municipalities)) | Q(owner_user=user)
+        )
 
     def editable_by(self, user):
         """What the user may change in full: the strategist and the system administrator."""

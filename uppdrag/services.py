@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,44 +53,58 @@ def journal_note_add(point, user, text, date=None):
 # --- Progress ----------------------------------------------------------------------------
 
 
-def progress_of(points):
-    """Counts and percentage done of a list of points; cancelled points do not count."""
-    counted = [point for point in points if point.status != ActionPoint.Status.CANCELLED]
-    done = sum(1 for point in counted if point.status == ActionPoint.Status.DONE)
-    total = len(counted)
-    overdue = sum(1 for point in counted if point.is_overdue())
+def _progress(done, total, overdue):
     return {"done": done, "total": total, "overdue": overdue, "percent": round(done * 100 / total) if total else 0}
 
 
-def overview_build(assignment, user):
-    """Commitments and areas (tree order) with the progress of the points the user may see."""
-    points = list(
-        ActionPoint.objects.visible_to(user).filter(
-            Q(commitment__assignment=assignment) | Q(area__assignment=assignment)
+def _progress_counts(points, key, today):
+    """``{key value: (done, total, overdue)}`` of the points, counted in one grouped query.
+
+    Cancelled points do not count; a point is overdue when it is open and its due date is before
+    ``today`` (``ActionPoint.is_overdue``).
+    """
+    counted = ~Q(status=ActionPoint.Status.CANCELLED)
+    rows = (
+        points.order_by()
+        .values(key)
+        .annotate(
+            done=Count("pk", filter=Q(status=ActionPoint.Status.DONE)),
+            total=Count("pk", filter=counted),
+            overdue=Count("pk", filter=Q(status__in=ActionPoint.OPEN_STATUSES, due_date__lt=today)),
         )
+        .values_list(key, "done", "total", "overdue")
     )
-    by_commitment, by_area = {}, {}
-    for point in points:
-        by_commitment.setdefault(point.commitment_id, []).append(point)
-        by_area.setdefault(point.area_id, []).append(point)
+    return {value: (done, total, overdue) for value, done, total, overdue in rows}
+
+
+def overview_build(assignment, user, today=None):
+    """Commitments and areas (tree order) with the progress of the points the user may see.
+
+    Counted in the database, two grouped queries (per commitment, per area); an area's progress
+    adds up its own points and those of every area below it.
+    """
+    today = today or timezone.localdate()
+    visible = ActionPoint.objects.visible_to(user)
+    by_commitment = _progress_counts(visible.filter(commitment__assignment=assignment), "commitment", today)
+    by_area = _progress_counts(visible.filter(area__assignment=assignment), "area", today)
     areas = StrategicArea.objects.filter(assignment=assignment).in_tree_order()
-    below = _points_below(areas, by_area)
+    below = _counts_below(areas, by_area)
     return {
         "commitments": [
-            {"object": commitment, "progress": progress_of(by_commitment.get(commitment.pk, []))}
+            {"object": commitment, "progress": _progress(*by_commitment.get(commitment.pk, (0, 0, 0)))}
             for commitment in assignment.commitments.all()
         ],
-        "areas": [{"object": area, "progress": progress_of(below[area.pk])} for area in areas],
+        "areas": [{"object": area, "progress": _progress(*below[area.pk])} for area in areas],
     }
 
 
-def _points_below(areas, by_area):
-    """Each area's own points plus those of every area below it."""
-    below = {area.pk: list(by_area.get(area.pk, [])) for area in areas}
+def _counts_below(areas, by_area):
+    """Each area's own counts plus those of every area below it (a point has one area: none counted twice)."""
+    below = {area.pk: by_area.get(area.pk, (0, 0, 0)) for area in areas}
     # Deepest first, so a sub-area's total is complete before it is added to its parent.
     for area in sorted(areas, key=lambda area: -area.depth):
         if area.parent_id in below:
-            below[area.parent_id].extend(below[area.pk])
+            below[area.parent_id] = tuple(a + b for a, b in zip(below[area.parent_id], below[area.pk], strict=True))
     return below
 
 
