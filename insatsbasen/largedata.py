@@ -8,6 +8,7 @@ history row each. The vocabulary is the demo's (``demo.py``). The derived fields
 
 import datetime
 import random
+import time
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -35,6 +36,7 @@ def seed(size, stdout=None):
     slugs = [slug for slug in demo.TEMPLATES if slug in categories]
     numbers = {}  # (municipality, name) → how many so far, to number namesakes as groups
     created = {"insatser": 0, "places": 0, "target groups": 0, "participating municipalities": 0}
+    began = lap = time.monotonic()
     for start in range(0, size, BATCH):
         rows, plans = [], []
         for index in range(start, min(size, start + BATCH)):
@@ -139,6 +141,12 @@ def seed(size, stdout=None):
         created["places"] += len(places)
         created["target groups"] += len(group_links)
         created["participating municipalities"] += len(municipality_links)
+        if stdout and created["insatser"] % (10 * BATCH) == 0:  # the pace, to see whether it keeps up at scale
+            now_ = time.monotonic()
+            stdout.write(
+                f"  {created['insatser']} insatser, {now_ - began:.0f} s, last {10 * BATCH}: {now_ - lap:.1f} s\n"
+            )
+            lap = now_
     if stdout:
         stdout.write("insatsbasen: " + ", ".join(f"{count} {name}" for name, count in created.items()) + "\n")
     return created
