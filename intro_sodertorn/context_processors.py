@@ -1,8 +1,7 @@
 """Values every page needs: the navigation, demo-data notice and session length."""
 
-from django.conf import settings
-
 from .models import DemoData
+from .sessions import seconds_left
 
 _demo_seen = False
 
@@ -18,6 +17,6 @@ def _demo_loaded():
 def portal(request):
     return {
         "demo_data": _demo_loaded(),
-        # What this session has left (intro_sodertorn/sessions.py renews it at most once a minute).
-        "session_seconds": getattr(request, "session_seconds_left", settings.SESSION_COOKIE_AGE),
+        # What this session has left (renewed at most once a minute); read only where a page shows it.
+        "session_seconds": lambda: seconds_left(request),
     }

@@ -5,8 +5,11 @@ UPDATE and a COMMIT on every page. ``SessionRefreshMiddleware`` (after ``Session
 only when the last renewal is ``SESSION_REFRESH_SECONDS`` or more ago, by touching a timestamp in the
 session, which makes ``SessionMiddleware`` save it (new expiry in the database, new cookie max-age).
 A session therefore ends between ``SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS`` and
-``SESSION_COOKIE_AGE`` seconds after the last request; ``request.session_seconds_left`` says exactly
-when, for the page's warning before the timeout.
+``SESSION_COOKIE_AGE`` seconds after the last request; ``seconds_left`` says exactly when, for the
+page's warning before the timeout.
+
+Like ``SessionMiddleware``, it leaves alone a session the page never read (no query for it) and the
+session of a response that failed (5xx).
 """
 
 import time
@@ -16,8 +19,22 @@ from django.conf import settings
 REFRESHED_KEY = "_refreshed_at"
 
 
-def refresh_seconds():
+def _interval():
     return getattr(settings, "SESSION_REFRESH_SECONDS", 60)
+
+
+def _due(refreshed, now):
+    return refreshed is None or now - refreshed >= _interval() or now < refreshed
+
+
+def seconds_left(request):
+    """Seconds until this session ends if no other page comes (renewed by this request when due)."""
+    session = getattr(request, "session", None)
+    age = settings.SESSION_COOKIE_AGE
+    if session is None:
+        return age
+    refreshed, now = session.get(REFRESHED_KEY), int(time.time())
+    return age if _due(refreshed, now) else age - (now - refreshed)
 
 
 class SessionRefreshMiddleware:
@@ -25,25 +42,12 @@ class SessionRefreshMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        session = getattr(request, "session", None)
-        if session is not None:
-            request.session_seconds_left = self._refresh(session)
         response = self.get_response(request)
-        if session is not None and session.modified and not session.is_empty():
-            # Saved by the page anyway (a login, a message): that renews the expiry too.
-            session[REFRESHED_KEY] = int(time.time())
-        return response
-
-    @staticmethod
-    def _refresh(session):
-        """Renew the session when due; the seconds it has left after this request."""
-        age = settings.SESSION_COOKIE_AGE
-        # Reading loads the session (no query without a session cookie); an expired one comes back empty.
-        refreshed = session.get(REFRESHED_KEY)
-        if session.is_empty():
-            return age
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or response.status_code >= 500 or session.is_empty():
+            return response
         now = int(time.time())
-        if refreshed is None or now - refreshed >= refresh_seconds() or now < refreshed:
+        # Saved by the page anyway (a login, a message) renews the expiry too: note it.
+        if session.modified or _due(session.get(REFRESHED_KEY), now):
             session[REFRESHED_KEY] = now
-            return age
-        return age - (now - refreshed)
+        return response
