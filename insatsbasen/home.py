@@ -2,12 +2,14 @@
 
 import datetime
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intro_sodertorn import access
 from intro_sodertorn.home import Panel
+from intro_sodertorn.models import Role
 from natverk.models import Municipality
 
 from . import services
@@ -71,14 +73,54 @@ def panels(request):
         context = {"recent": list(recent.order_by("-updated_at", "name")[:6]), "categories": list(categories[:8])}
         result.append(Panel(_("Insatsbasen: recently updated"), "insatsbasen/home_recent.html", context, order=40))
     if access.is_strategist(user):
-        rows = services.freshness_scoreboard(today)
+        counted_at, rows = _scoreboard_for_home(today)
         zero = services.top_zero_result_queries(since=today - datetime.timedelta(days=90), limit=5)
         result.append(
             Panel(
-                _("Insatsbasen: freshness"), "insatsbasen/home_panel.html", {"scoreboard": rows, "zero": zero}, order=30
+                _("Insatsbasen: freshness"),
+                "insatsbasen/home_panel.html",
+                {"scoreboard": rows, "counted_at": counted_at, "zero": zero},
+                order=30,
             )
         )
     return result
+
+
+# The freshness counts run over every insats; the strategist's home reads them at most this often per process.
+HOME_COUNTS_SECONDS = 600
+
+
+def _scoreboard_for_home(today):
+    """``(counted at, rows)``: per current member municipality the share verified within the interval and whether
+    it has an insats administrator on each side; the full scoreboard (/insatser/aktualitet/) counts live.
+
+    The counts are the whole region's, the same for every strategist (never scoped to a user), cached under the
+    day's date for ``HOME_COUNTS_SECONDS``; the municipalities and administrators are read live.
+    """
+
+    def count():
+        counts = services._freshness_counts(today)
+        return timezone.now(), {pk: (row["total"], row["fresh"]) for pk, row in counts.items()}
+
+    counted_at, counts = cache.get_or_set(f"insatsbasen:home:freshness:{today.isoformat()}", count, HOME_COUNTS_SECONDS)
+    sides = {}
+    for municipality_id, side in Role.objects.filter(kind=Role.Kind.INSATS_ADMIN).values_list(
+        "municipality_id", "side"
+    ):
+        sides.setdefault(municipality_id, set()).add(side)
+    rows = []
+    for municipality in Municipality.objects.members_on(today).order_by("name"):
+        total, fresh = counts.get(municipality.pk, (0, 0))
+        has = sides.get(municipality.pk, set())
+        rows.append(
+            {
+                "municipality": municipality,
+                "share": round(100 * fresh / total) if total else None,
+                "has_intro_admin": Role.Side.INTRO in has,
+                "has_sfi_admin": Role.Side.SFI in has,
+            }
+        )
+    return counted_at, rows
 
 
 def _freshness_of(municipality_ids, today):

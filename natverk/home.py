@@ -1,5 +1,6 @@
 """Home-page panels of this part of the portal (see intro_sodertorn.home)."""
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,20 @@ def _decisions_without_action_point():
     return decisions
 
 
+# The retention count runs over every contact and its meetings; the home page reads it at most this often.
+RETENTION_COUNT_SECONDS = 600
+
+
+def _retention_count(today):
+    """Contacts due for retention review: the whole register's (the same for every register administrator, never
+    scoped to a user), cached under the day's date; the review page itself counts live."""
+    return cache.get_or_set(
+        f"natverk:home:retention:{today.isoformat()}",
+        lambda: Contact.objects.due_for_retention_review().count(),
+        RETENTION_COUNT_SECONDS,
+    )
+
+
 def panels(request):
     user = request.user
     if not user.is_authenticated:
@@ -33,7 +48,7 @@ def panels(request):
             "today": today,
             "open_decisions": open_decisions[:5],
             "open_decision_count": open_decisions.count(),
-            "retention_count": Contact.objects.due_for_retention_review().count(),
+            "retention_count": _retention_count(today),
         }
         order = 40 if context["retention_count"] or context["open_decision_count"] else 60
         return [Panel(_("Networks and meetings"), "natverk/home_panel.html", context, order)]

@@ -114,6 +114,10 @@ CHROMIUM_ARGS = [
 def _test_settings(settings, tmp_path):
     """Files and e-mail stay inside the test; Celery runs inline unless a test starts a worker."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Figures cached for the home page (keyed by the day) must not carry over from one test's data to another's.
+    from django.core.cache import cache
+
+    cache.clear()
     # Hashing the cast's passwords with PBKDF2 would cost seconds per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
