@@ -10,6 +10,9 @@ from natverk.models import Municipality
 
 from .models import ActionPoint, Commitment, StrategicArea
 
+# The area filter's choice for the points without an area (the areas page links to it).
+NO_AREA = "none"
+
 
 class ActionPointFilter(django_filters.FilterSet):
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="filter_mine", widget=forms.CheckboxInput())
@@ -63,7 +66,7 @@ class ActionPointFilter(django_filters.FilterSet):
         # Tree order with the seed's numbering, so "1." comes before "1.A" before "1.A.1".
         self.filters["area"].extra["choices"] = [
             (str(area.pk), f"{'— ' * area.depth}{area.number} {area.title}"[:90]) for area in areas
-        ]
+        ] + [(NO_AREA, _("Without an area"))]
 
     def filter_mine(self, queryset, name, value):
         return queryset.owned_by(self.user) if value else queryset
@@ -72,5 +75,7 @@ class ActionPointFilter(django_filters.FilterSet):
         return queryset.overdue(timezone.localdate()) if value else queryset
 
     def filter_area(self, queryset, name, value):
+        if value == NO_AREA:
+            return queryset.filter(area__isnull=True)
         area = StrategicArea.objects.filter(pk=value).first() if value else None
         return queryset.filter(area_id__in=area.descendant_ids()) if area else queryset

@@ -5,7 +5,8 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,11 +58,14 @@ def _progress(done, total, overdue):
     return {"done": done, "total": total, "overdue": overdue, "percent": round(done * 100 / total) if total else 0}
 
 
-def _progress_counts(points, key, today):
-    """``{key value: (done, total, overdue)}`` of the points, counted in one grouped query.
+ZERO = (0, 0, 0, 0)
 
-    Cancelled points do not count; a point is overdue when it is open and its due date is before
-    ``today`` (``ActionPoint.is_overdue``).
+
+def _progress_counts(points, key, today):
+    """``{key value: (done, total, overdue, all)}`` of the points, counted in one grouped query.
+
+    Cancelled points do not count in ``total``; a point is overdue when it is open and its due date is
+    before ``today`` (``ActionPoint.is_overdue``); ``all`` counts every point, cancelled ones too.
     """
     counted = ~Q(status=ActionPoint.Status.CANCELLED)
     rows = (
@@ -71,10 +75,11 @@ def _progress_counts(points, key, today):
             done=Count("pk", filter=Q(status=ActionPoint.Status.DONE)),
             total=Count("pk", filter=counted),
             overdue=Count("pk", filter=Q(status__in=ActionPoint.OPEN_STATUSES, due_date__lt=today)),
+            all=Count("pk"),
         )
-        .values_list(key, "done", "total", "overdue")
+        .values_list(key, "done", "total", "overdue", "all")
     )
-    return {value: (done, total, overdue) for value, done, total, overdue in rows}
+    return {value: tuple(counts) for value, *counts in rows}
 
 
 def overview_build(assignment, user, today=None):
@@ -91,21 +96,64 @@ def overview_build(assignment, user, today=None):
     below = _counts_below(areas, by_area)
     return {
         "commitments": [
-            {"object": commitment, "progress": _progress(*by_commitment.get(commitment.pk, (0, 0, 0)))}
+            {"object": commitment, "progress": _progress(*by_commitment.get(commitment.pk, ZERO)[:3])}
             for commitment in assignment.commitments.all()
         ],
-        "areas": [{"object": area, "progress": _progress(*below[area.pk])} for area in areas],
+        "areas": [{"object": area, "progress": _progress(*below[area.pk][:3])} for area in areas],
     }
 
 
 def _counts_below(areas, by_area):
     """Each area's own counts plus those of every area below it (a point has one area: none counted twice)."""
-    below = {area.pk: by_area.get(area.pk, (0, 0, 0)) for area in areas}
+    below = {area.pk: by_area.get(area.pk, ZERO) for area in areas}
     # Deepest first, so a sub-area's total is complete before it is added to its parent.
     for area in sorted(areas, key=lambda area: -area.depth):
         if area.parent_id in below:
             below[area.parent_id] = tuple(a + b for a, b in zip(below[area.parent_id], below[area.pk], strict=True))
     return below
+
+
+def area_tree_build(assignment, user, shown=3, today=None):
+    """The areas page: each area (tree order) with its progress and next open points; the points without an area.
+
+    Per area at most ``shown`` of its own open points the user may see, the nearest due first, and how many points
+    (any status) the user may see in it and below, for the link to the list filtered by the area; the same for the
+    points without an area. Two queries whatever the number of points (one grouped count, one with a row number
+    per area), so the page stays the same size however many points the years gather.
+    """
+    today = today or timezone.localdate()
+    points = ActionPoint.objects.visible_to(user).filter(Q(area__assignment=assignment) | Q(area__isnull=True))
+    by_area = _progress_counts(points, "area", today)
+    first = _first_open(points, shown, today)
+    areas = StrategicArea.objects.filter(assignment=assignment).in_tree_order()
+    below = _counts_below(areas, by_area)
+    rows = [
+        {
+            "area": area,
+            "progress": _progress(*below[area.pk][:3]),
+            "points": first.get(area.pk, []),
+            "count": below[area.pk][3],
+        }
+        for area in areas
+    ]
+    return {"rows": rows, "unplaced": first.get(None, []), "unplaced_count": by_area.get(None, ZERO)[3]}
+
+
+def _first_open(points, shown, today):
+    """``{area id: [point, ...]}``: per area the first ``shown`` open points in the list's order, ``overdue`` set."""
+    order = [F("due_date").asc(nulls_last=True), F("expected_month").asc(), F("priority").asc(), F("pk").asc()]
+    ranked = (
+        points.open()
+        .annotate(rank=Window(RowNumber(), partition_by=F("area_id"), order_by=order))
+        .filter(rank__lte=shown)
+        .select_related("owner_user", "owner_contact")
+        .order_by("area_id", "rank")
+    )
+    result = {}
+    for point in ranked:
+        point.overdue = point.is_overdue(today)
+        result.setdefault(point.area_id, []).append(point)
+    return result
 
 
 # --- Health suggestion -------------------------------------------------------------------

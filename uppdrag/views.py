@@ -43,6 +43,10 @@ def _save_or_refuse(request, form, save, fresh_form, what):
         return None, refuse_stale(request, form, fresh_form(), what)
 
 
+# The areas page lists this many open points per area (the nearest due first) and links to the rest.
+AREA_POINTS_SHOWN = 3
+
+
 def _assignment_or_none():
     return Assignment.current()
 
@@ -84,26 +88,14 @@ def actionpoint_list(request):
 @login_required
 @require_GET
 def area_list(request):
-    """Every strategic area in tree order with the points the user may see under it."""
+    """Every strategic area in tree order with its progress and the next open points the user may see under it."""
     assignment = _assignment_or_none()
-    areas = StrategicArea.objects.filter(assignment=assignment).in_tree_order() if assignment else []
-    points = (
-        ActionPoint.objects.visible_to(request.user)
-        .filter(area__in=areas)
-        .select_related("owner_user", "owner_contact")
+    tree = (
+        services.area_tree_build(assignment, request.user, shown=AREA_POINTS_SHOWN)
+        if assignment
+        else {"rows": [], "unplaced": [], "unplaced_count": 0}
     )
-    by_area = {}
-    for point in points:
-        by_area.setdefault(point.area_id, []).append(point)
-    overview = services.overview_build(assignment, request.user) if assignment else {"areas": []}
-    progress = {item["object"].pk: item["progress"] for item in overview["areas"]}
-    rows = [{"area": area, "points": by_area.get(area.pk, []), "progress": progress.get(area.pk)} for area in areas]
-    unplaced = (
-        ActionPoint.objects.visible_to(request.user)
-        .filter(area__isnull=True)
-        .select_related("owner_user", "owner_contact")
-    )
-    context = {"assignment": assignment, "rows": rows, "unplaced": unplaced, "today": timezone.localdate()}
+    context = {"assignment": assignment, **tree, "shown": AREA_POINTS_SHOWN}
     return render(request, "uppdrag/area_list.html", context)
 
 

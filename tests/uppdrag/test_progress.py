@@ -94,3 +94,50 @@ def test_the_overview_page_shows_the_counts(more_points, client_as):
     body = client_as("strateg").get("/uppdrag/").content.decode()
     assert "1 av 4 klara" in body
     assert "1 av 5 klara" in body
+
+
+def test_the_areas_page_lists_the_next_open_points_of_each_area_and_links_to_the_rest(
+    more_points, client_as, commitments, areas
+):
+    make = ActionPoint.objects.create
+    for days in (40, 10, 20, 30):
+        make(title=f"Steg om {days} dagar", area=areas["1.A.1"], due_date=TODAY + datetime.timedelta(days=days))
+    make(title="Avslutad utan område", status="done", due_date=TODAY)
+    response = client_as("strateg").get("/uppdrag/omraden/")
+    body = response.content.decode()
+    rows = {row["area"].number: row for row in response.context["rows"]}
+    # 1.A.1: the ongoing regional point (due in a week) and the two next of the four new ones; the cancelled one
+    # and the later two are left to the list, which the link opens with every point under the area.
+    assert [point.title for point in rows["1.A.1"]["points"]] == [
+        "Rapport till Lst/MIV",
+        "Steg om 10 dagar",
+        "Steg om 20 dagar",
+    ]
+    assert rows["1.A.1"]["count"] == 6
+    assert "Steg om 30 dagar" not in body and "Inställd och försenad" not in body
+    assert "Visa alla 6 åtgärdspunkter i listan" in body
+    assert f'href="/uppdrag/atgardspunkter/?area={areas["1.A.1"].pk}"' in body
+    # 1. counts everything below it: its own waiting point, 1.A (1.A.1 and 1.A.2) and 1.B.
+    assert rows["1"]["count"] == 1 + 6 + 1 + 2
+    assert [point.title for point in rows["1"]["points"]] == ["Väntar sedan i går"]
+    assert rows["1"]["points"][0].overdue
+    # A closed point is not listed but counted and linked.
+    assert [point.title for point in rows["1.A.2"]["points"]] == []
+    assert rows["1.A.2"]["count"] == 1
+    # Without an area: the open point due today is listed, the done one is behind the link.
+    assert [point.title for point in response.context["unplaced"]] == ["Förfaller i dag"]
+    assert response.context["unplaced_count"] == 2
+    assert 'href="/uppdrag/atgardspunkter/?area=none"' in body
+
+
+def test_the_list_opens_the_points_without_an_area(more_points, client_as):
+    page = client_as("strateg").get("/uppdrag/atgardspunkter/?area=none").context["page"]
+    assert sorted(point.title for point in page.object_list) == ["Förfaller i dag"]
+
+
+def test_a_reader_s_areas_page_counts_and_lists_only_what_they_may_read(more_points, client_as):
+    response = client_as("lasare").get("/uppdrag/omraden/")
+    rows = {row["area"].number: row for row in response.context["rows"]}
+    assert rows["1"]["count"] == 4  # regional, cancelled, done and the watch item; not the municipalities' points
+    assert rows["2"]["count"] == 0 and rows["2"]["points"] == []
+    assert "Väntar sedan i går" not in response.content.decode()
