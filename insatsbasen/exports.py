@@ -103,3 +103,7 @@ def build_statistics(job, writer, progress):
             sheet.append(row)
         progress(index + 1, len(tables))
     return f"insatsbasen-statistik-{timezone.localdate()}.xlsx"
+
+
+# The gap view's export lives beside its data (gaps.py); importing the module registers it.
+from . import gaps  # noqa: E402, F401

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from intro_sodertorn import access
 from intro_sodertorn.exports import export_start
 
-from . import imports, search, services, stats
+from . import gaps, imports, search, services, stats
 from .forms import SORTS, ImportForm, InsatsFilter, InsatsForm, place_formset
-from .models import Insats
+from .models import LANGUAGES, Category, Insats
 
 PAGE_SIZE = 25
 
@@ -76,6 +76,7 @@ def index(request):
             "querystring": params.urlencode(),
             "did_you_mean": did_you_mean,
             "can_create": services.is_editor(request.user),
+            "can_follow_up": _may_follow_up(request.user),
             "today": timezone.localdate(),
         },
     )
@@ -208,9 +209,13 @@ def verify(request, pk):
     return redirect("insatsbasen:detail", pk=pk)
 
 
+def _may_follow_up(user):
+    """The scoreboard, statistics and gap view: the strategist, administrators, intro managers, statistics admins."""
+    return bool(services.is_editor(user) or access.intro_manager_municipality_ids(user) or access.is_stat_admin(user))
+
+
 def _require_follow_up(user):
-    """The scoreboard and statistics: the strategist, administrators and intro managers."""
-    if not (services.is_editor(user) or access.intro_manager_municipality_ids(user) or access.is_stat_admin(user)):
+    if not _may_follow_up(user):
         raise PermissionDenied
 
 
@@ -239,6 +244,47 @@ def statistics_export(request):
     export_start(request.user, "insatsbasen.statistik", _("Insatsbasen statistics"), {})
     messages.success(request, _("The export has started. You find it under “My exports”."))
     return redirect("exports")
+
+
+@login_required
+def gap_view(request):
+    """Where the offer is missing: per category, municipality and language, beside KIS and empty searches."""
+    _require_follow_up(request.user)
+    language, category = _gap_choice(request.GET)
+    data = gaps.gaps(request.user, language=language, category=category)
+    return render(
+        request,
+        "insatsbasen/gaps.html",
+        {
+            "data": data,
+            "category_rows": data.category_rows(),
+            "language_rows": data.language_rows(),
+            "arrived_row": data.arrived_row(),
+            "language_choices": LANGUAGES,
+            "categories": data.categories,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def gap_export(request):
+    _require_follow_up(request.user)
+    language, category = _gap_choice(request.POST)
+    params = {key: value for key, value in (("language", language), ("category", category and category.pk)) if value}
+    export_start(request.user, "insatsbasen.luckor", _("Gaps in the offer"), params)
+    messages.success(request, _("The export has started. You find it under “My exports”."))
+    return redirect("exports")
+
+
+def _gap_choice(data):
+    """The language and category asked for; anything else reads as "all" (a bad URL is not an error here)."""
+    language = data.get("language", "")
+    language = language if language in dict(LANGUAGES) else ""
+    raw = data.get("category", "")
+    category = Category.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    return language, category
 
 
 @login_required

@@ -162,6 +162,7 @@ CASES = {
     "insatsbasen:edit": [Case("admin-huddinge", huddinge_insats)],
     "insatsbasen:scoreboard": [Case("strateg")],
     "insatsbasen:statistics": [Case("strateg")],
+    "insatsbasen:gaps": [Case("strateg"), Case("strateg", query="?language=ar&category=1", label="one language")],
     "insatsbasen:import": [Case("admin-huddinge")],
     "katalog:index": [
         Case(None),
@@ -254,6 +255,7 @@ NOT_PAGES = {
     "insatsbasen:status": "POST-only action",
     "insatsbasen:export": "POST-only action that starts an export job",
     "insatsbasen:statistics_export": "POST-only action that starts an export job",
+    "insatsbasen:gaps_export": "POST-only action that starts an export job",
     "insatsbasen:import_commit": "POST-only action",
     "katalog:hsds_services": "JSON",
     "katalog:hsds_service": "JSON",

@@ -224,6 +224,8 @@ MATRIX = {
     "insatsbasen:scoreboard": expect(only(FOLLOW_UP), only(FOLLOW_UP)),
     "insatsbasen:statistics": expect(only(FOLLOW_UP), only(FOLLOW_UP)),
     "insatsbasen:statistics_export": expect(POST_ONLY, only(FOLLOW_UP, 302)),
+    "insatsbasen:gaps": expect(only(FOLLOW_UP), only(FOLLOW_UP)),
+    "insatsbasen:gaps_export": expect(POST_ONLY, only(FOLLOW_UP, 302)),
     "insatsbasen:export": expect(POST_ONLY, logged_in(302), label="the export is scoped to what the user reads"),
     "insatsbasen:import": expect(only(EDITORS), only(EDITORS)),
     "insatsbasen:import_commit": expect(POST_ONLY, only(EDITORS, 302)),

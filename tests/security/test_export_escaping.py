@@ -107,6 +107,7 @@ def _user(username):
 CASES = {
     "insatsbasen.insatser": ("admin-huddinge", lambda ids: {}),
     "insatsbasen.statistik": ("strateg", lambda ids: {}),
+    "insatsbasen.luckor": ("strateg", lambda ids: {}),
     "natverk.members": ("strateg", lambda ids: {"network_id": ids["network"]}),
     "natverk.extract": ("strateg", lambda ids: {"contact_id": ids["contact"]}),
     "statistik.overview": ("statistik-region", lambda ids: {}),
