@@ -1,7 +1,6 @@
 """The public catalogue (/katalog/, no login): published insatser only, without internal notes or
 personal contact data unless marked public; and the same as Open Referral HSDS 3.0 JSON."""
 
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -37,7 +36,8 @@ def index(request):
         queryset = search.search(queryset, query).order_by("-rank", "name")
     else:
         queryset = queryset.order_by("category__position", "name")
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's keys and the count in one narrow query, then its rows (with their prefetches) by key.
+    page = search.CountingPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
