@@ -53,6 +53,9 @@ def build_report(job, writer, progress):
             )
             if section.get("narrative"):
                 sheet.append(["", _("Narrative"), "", "", "", "", section["narrative"]])
+            if data.get("previous"):
+                heading = _("Since the previous report (%(date)s)") % {"date": data["previous"]["date"]}
+                sheet.append(["", heading, "", "", "", "", _since_text(section.get("since"))])
             for point in section["points"]:
                 sheet.append(_point_row(point))
             for point in section.get("watch", []):
@@ -93,7 +96,24 @@ def build_report(job, writer, progress):
         )
         for row in data["kis"]["rows"]:
             kis.append([row["municipality"], *[kis_status_label(status) for status in row["statuses"]]])
-    return f"styrgruppsrapport-{snapshot.created_at:%Y-%m-%d}.xlsx"
+    return f"styrgruppsrapport-{timezone.localdate(snapshot.created_at):%Y-%m-%d}.xlsx"
+
+
+def _since_text(since):
+    """The section's "since the previous report" as on the printed report (report_since.html), one line each."""
+    since = since or {}
+    lines = []
+    for item in since.get("new", []):
+        lines.append(f"{_('New')}: {item['title']}" + (f" ({item['when']})" if item.get("when") else ""))
+    for item in since.get("done", []):
+        lines.append(f"{_('Done')}: {item['title']}")
+    for item in since.get("slipped", []):
+        dates = {"title": item["title"], "old": item["from"], "new": item["to"]}
+        lines.append(f"{_('Slipped')}: " + _("%(title)s: from %(old)s to %(new)s") % dates)
+    for item in since.get("moved", []):
+        text = _("%(title)s (was under %(old)s)") % {"title": item["title"], "old": item["from"]}
+        lines.append(f"{_('Moved here')}: {text if item.get('from') else item['title']}")
+    return "\n".join(lines) or _("No changes since the previous report.")
 
 
 def _point_row(point, watch=False):

@@ -109,6 +109,27 @@ def test_since_the_previous_report_new_done_slipped_and_moved(client_as, points,
     assert latest.data["commitments"][1]["since"] == {"new": [], "done": [], "slipped": [], "moved": []}
     html = client.get(reverse("uppdrag:report_detail", args=[latest.pk])).content.decode()
     assert "Sedan förra rapporten" in html and "2026-11-18" in html and "2026-12-15" in html
+    # The Excel file carries the same section under each commitment and area.
+    import io
+
+    import openpyxl
+    from django.contrib.auth import get_user_model
+
+    from intro_sodertorn.models import ExportJob
+    from intro_sodertorn.xlsx import XlsxWriter
+    from uppdrag.exports import build_report
+
+    strategist = get_user_model().objects.get(username="strateg")
+    job = ExportJob.objects.create(user=strategist, kind="uppdrag.report", params={"snapshot": latest.pk})
+    writer = XlsxWriter()
+    build_report(job, writer, lambda done, total: None)
+    rows = list(openpyxl.load_workbook(io.BytesIO(writer.to_bytes())).worksheets[0].iter_rows(values_only=True))
+    since_rows = [row for row in rows if row[1] and str(row[1]).startswith("Sedan förra rapporten")]
+    assert len(since_rows) == len(latest.data["commitments"]) + len(latest.data["areas"])
+    first = since_rows[0][6]
+    assert "Nya: Ny punkt (2026-12-01)" in first and "Klar: Rapport till Lst/MIV" in first
+    assert "Informationsinsats i Botkyrka: från 2026-11-18 till 2026-12-15" in first
+    assert since_rows[1][6] == "Inga ändringar sedan förra rapporten."
 
 
 def test_sub_areas_are_in_the_report_page(client_as, points, areas):
