@@ -1,6 +1,5 @@
 """URLs of the portal. Each part has its own namespaced urls.py."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -44,7 +43,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No static(MEDIA_URL), not even under DEBUG: uploaded and exported files hold personal data and internal notes, and
+# are served only through the views that check their owner (exports, imports), in every mode.
