@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.utils.formats import number_format
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 
 from intro_sodertorn import access
@@ -311,6 +312,27 @@ class Cell(NamedTuple):
         if self.value is None:
             return "–"
         return _fmt(self.value)
+
+    def html(self):
+        """The cell as the tables show it: the figure, or "<5", ".." or "–" with a title saying why.
+
+        statistik/_cell.html is this; an indicator's table over fifteen years calls it directly (hundreds of
+        cells: an include per cell cost more than the rest of the table)."""
+        if self.suppressed:
+            text = self.display()
+            if text == "..":
+                return format_html(
+                    '<span class="cell-suppressed cell-secondary" data-suppressed="secondary" title="{}">..</span>',
+                    _("Not shown, so that a hidden figure cannot be worked out"),
+                )
+            return format_html(
+                '<span class="cell-suppressed" data-suppressed="primary" title="{}">{}</span>',
+                _("Suppressed: fewer than 5 persons"),
+                text,
+            )
+        if self.value is None:
+            return format_html('<span class="cell-missing" title="{}">–</span>', _("Missing"))
+        return conditional_escape(self.display())
 
 
 def _fmt(value):

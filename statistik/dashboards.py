@@ -14,7 +14,7 @@ from intro_sodertorn import access
 from natverk.models import Municipality
 
 from .calc import Cell, sees_all_figures
-from .disclosure import COVERAGE_BASIS, coverage_of, disclose
+from .disclosure import COVERAGE_BASIS, coverage_of, disclose, related_codes
 from .models import TOTAL, CatalogueVersion, Indicator, Period, Report, Value
 
 
@@ -157,13 +157,15 @@ def coverages(periods=None, municipalities=None):
 _HAS_EXPLANATION = any(f.name == "explanation" for f in Value._meta.get_fields())
 
 
-def load_grid(user, periods, codes=None, keys=None):
+def load_grid(user, periods, codes=None, keys=None, coverage=None):
     """Approved figures for the periods, as ``user`` may see them, with the region's figures and coverage.
 
     ``keys``: {code: breakdown key} when a page shows one key per indicator; only those cells are
-    returned (other keys read as missing). Suppression always looks at every figure of the reports,
-    so a figure is hidden the same way on every page. A fixed number of queries for any number of
-    periods and municipalities.
+    returned (other keys read as missing). Suppression always looks at every figure of the reports that a
+    shown cell's suppression can depend on (``disclosure.related_codes``: its breakdown, its operands and the
+    sums they are part of), so a figure is hidden the same way on every page. A fixed number of queries for
+    any number of periods and municipalities. ``coverage``: {period_id: Coverage} of these periods when the
+    caller has it already (``coverages``), saving the two queries over every period that it takes.
     """
     grid = Grid()
     if not periods:
@@ -171,7 +173,10 @@ def load_grid(user, periods, codes=None, keys=None):
     approved = Report.objects.reported().filter(period__in=[period.pk for period in periods])
     reports = list(approved.values_list("pk", "municipality_id", "period_id", "version_id"))
     municipalities = members(periods)
-    grid.coverage = coverages(periods, municipalities)
+    if coverage is not None and all(period.pk in coverage for period in periods):
+        grid.coverage = {period.pk: coverage[period.pk] for period in periods}
+    else:
+        grid.coverage = coverages(periods, municipalities)
     if not reports:
         return grid
     by_version = defaultdict(list)
@@ -180,13 +185,18 @@ def load_grid(user, periods, codes=None, keys=None):
     typed = defaultdict(dict)
     # A subquery, not a list of ids: the query stays one statement of the same size for any number of reports.
     fields = ["report_id", "indicator__code", "key", "value"] + (["explanation"] if _HAS_EXPLANATION else [])
-    rows = Value.objects.filter(report__in=approved.values("pk")).values_list(*fields)
+    rows = Value.objects.filter(report__in=approved.values("pk"))
+    wanted = None if keys is None else {(code, keys[code]) for code in (codes or keys)}
+    if wanted is not None:
+        # Only the figures the wanted cells and their suppression depend on (``disclosure.related_codes``).
+        definitions = [indicator for indicators in by_version.values() for indicator in indicators]
+        rows = rows.filter(indicator__code__in=sorted(related_codes(wanted, definitions)))
+    rows = rows.values_list(*fields)
     where = {r[0]: (r[1], r[2]) for r in reports}
     for report_id, code, key, value, *explanation in rows:
         typed[report_id][(code, key)] = value
         if explanation and explanation[0]:
             grid.notes[(*where[report_id], code, key)] = explanation[0]
-    wanted = None if keys is None else {(code, keys[code]) for code in (codes or keys)}
     table = disclose(
         [(m, p, v, typed[pk]) for pk, m, p, v in reports],
         by_version,
@@ -298,10 +308,12 @@ def sort_comparison(rows):
     return shown + rest
 
 
-def indicator_comparison(user, indicator, period, filters):
-    """All member municipalities for one period, sorted, with the region's figure and its coverage."""
+def indicator_comparison(user, indicator, period, filters, coverage=None):
+    """All member municipalities for one period, sorted, with the region's figure and its coverage.
+
+    ``coverage``: {period_id: Coverage} including this period, when the caller has it (``load_grid``)."""
     key = filters.key_for(indicator)
-    grid = load_grid(user, [period], [indicator.code], {indicator.code: key})
+    grid = load_grid(user, [period], [indicator.code], {indicator.code: key}, coverage=coverage)
     municipalities = [m for m in members([period]) if _is_member(m, period)]
     rows = [Row(m.name, [grid.cell(m.pk, period.pk, indicator.code, key)], municipality=m) for m in municipalities]
     coverage = grid.coverage.get(period.pk)

@@ -26,6 +26,8 @@ Disclosure control, as SCB does it (the rule is written out in ``RULE_SV`` and t
 - hidden figures still count in the region's sums.
 """
 
+import functools
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -148,8 +150,10 @@ def coverage_of(period_ids, members, reported, basis):
     return result
 
 
+@functools.lru_cache(maxsize=512)
 def _sum_terms(formula):
-    """The codes of a formula that is only a sum of codes (A + B + C), else None."""
+    """The codes of a formula that is only a sum of codes (A + B + C) as a tuple, else None (cached: formulas are
+    few, and every period of a dashboard asks for each)."""
     import ast
 
     tree = ast.parse(formula, mode="eval").body
@@ -163,7 +167,7 @@ def _sum_terms(formula):
             return True
         return False
 
-    return terms if walk(tree) else None
+    return tuple(terms) if walk(tree) else None
 
 
 def _is_small(value):
@@ -177,17 +181,79 @@ def disclose(reports, indicators_by_version, members, coverage, sees_all=False, 
     ``indicators_by_version``: {version_id: [Indicator]}. ``members``: {period_id: [municipality ids]}.
     ``coverage``: {period_id: Coverage}. ``sees_all``: a regional statistics administrator.
     ``own_ids``: the municipalities whose staff the viewer is (their figures are not suppressed).
-    ``wanted``: the cells a page shows ({(code, key)}), None for all; suppression always looks at all.
+    ``wanted``: the cells a page shows ({(code, key)}), None for all; suppression looks at every figure the
+    shown cells' suppression can depend on (``related_codes``), and hides them as it would looking at all.
     """
     table = Table(coverage=dict(coverage))
+    every_indicator = [indicator for indicators in indicators_by_version.values() for indicator in indicators]
+    if wanted is not None:
+        # A page that shows a few cells (an indicator's series over every year) decides suppression over the
+        # codes those cells depend on, not over the whole catalogue of every period: the same cells are hidden.
+        related = related_codes(wanted, every_indicator)
+        indicators_by_version = {
+            version_id: [indicator for indicator in indicators if indicator.code in related]
+            for version_id, indicators in indicators_by_version.items()
+        }
     plans = {version_id: Plan(indicators) for version_id, indicators in indicators_by_version.items()}
     by_period = defaultdict(list)
     for municipality_id, period_id, version_id, typed in reports:
-        plan = plans[version_id]
-        by_period[period_id].append((municipality_id, plan, cells_compute(plan.indicators, typed, plan)))
-    for period_id, rows in by_period.items():
-        _period(table, period_id, rows, coverage.get(period_id), sees_all, own_ids, wanted)
+        by_period[period_id].append((municipality_id, version_id, typed))
+    for period_id, entries in by_period.items():
+        entries.sort(key=lambda entry: entry[0])
+        for _m, version_id, _typed in entries:
+            for indicator in plans[version_id].indicators:
+                table.method.setdefault(indicator.code, _method(indicator))
+        memo_key = None
+        if wanted is not None:
+            memo_key = _memo_key(period_id, entries, plans, coverage.get(period_id), sees_all, own_ids, wanted)
+            known = _memo_get(memo_key)
+            if known is not None:
+                _period_store(table, period_id, *known)
+                continue
+        rows = [
+            (municipality_id, plans[version_id], cells_compute(plans[version_id].indicators, typed, plans[version_id]))
+            for municipality_id, version_id, typed in entries
+        ]
+        result = _period(table, period_id, rows, coverage.get(period_id), sees_all, own_ids, wanted)
+        if memo_key is not None:
+            _memo_put(memo_key, *result)
+    for indicator in every_indicator:  # the codes left out above, or in no period
+        table.method.setdefault(indicator.code, _method(indicator))
     return table
+
+
+def related_codes(wanted, definitions):
+    """The indicator codes whose figures can decide whether a wanted cell is shown: the wanted codes, the codes
+    their formulas (and a duration's weight) are computed from, and every code tied to one of those by a relation
+    of the suppression (a summed count and its terms), until nothing is added.
+
+    ``definitions``: every indicator of the period's catalogue versions. The relations of ``_constraints`` tie
+    cells of one code (its breakdown, the region and the municipalities) or of a summed count and its terms, so
+    suppression decided over these codes alone hides exactly what it hides over all of them.
+    """
+    codes = {code for code, _key in wanted}
+    sums = [
+        (indicator.code, terms)
+        for indicator in definitions
+        if indicator.is_count
+        and indicator.kind == Indicator.Kind.DERIVED
+        and (terms := _sum_terms(indicator.formula)) is not None
+    ]
+    while True:
+        grown = set(codes)
+        for indicator in definitions:
+            if indicator.code in grown and indicator.kind == Indicator.Kind.DERIVED:
+                grown.update(formula_codes(indicator.formula))
+        for code, formula in DURATION_WEIGHTS.items():
+            if code in grown:
+                grown.update(formula_codes(formula))
+        for code, terms in sums:
+            if code in grown or grown.intersection(terms):
+                grown.add(code)
+                grown.update(terms)
+        if grown == codes:
+            return codes
+        codes = grown
 
 
 def _period(table, period_id, rows, coverage, sees_all, own_ids, wanted):
@@ -196,13 +262,13 @@ def _period(table, period_id, rows, coverage, sees_all, own_ids, wanted):
     for _m, plan, _cells in rows:
         for indicator in plan.indicators:
             indicators.setdefault(indicator.code, indicator)
+    for indicator in indicators.values():
+        table.method.setdefault(indicator.code, _method(indicator))
     values = {}  # (owner, code, key) -> Decimal | None; owner a municipality id or REGION
     for municipality_id, _plan, cells in rows:
         for (code, key), value in cells.items():
             values[(municipality_id, code, key)] = value
     region_shown = coverage is not None and coverage.shown
-    for indicator in indicators.values():
-        table.method.setdefault(indicator.code, _method(indicator))
     region = _aggregate(table, rows, indicators) if region_shown else {}
     for cell, value in region.items():
         values[(REGION, *cell)] = value
@@ -247,17 +313,64 @@ def _period(table, period_id, rows, coverage, sees_all, own_ids, wanted):
         is_hidden = (owner, code, key) in hidden
         return Cell(value, is_hidden, bool(indicator and indicator.is_count), (owner, code, key) in secondary)
 
-    for municipality_id, _plan, cells in rows:
-        table.cells[(municipality_id, period_id)] = {
+    by_municipality = {
+        municipality_id: {
             (code, key): cell(municipality_id, code, key, value)
             for (code, key), value in cells.items()
             if wanted is None or (code, key) in wanted
         }
-    table.region[period_id] = {
+        for municipality_id, _plan, cells in rows
+    }
+    region_cells = {
         (code, key): cell(REGION, code, key, value)
         for (code, key), value in region.items()
         if wanted is None or (code, key) in wanted
     }
+    _period_store(table, period_id, by_municipality, region_cells)
+    return by_municipality, region_cells
+
+
+def _period_store(table, period_id, by_municipality, region_cells):
+    """Put one period's cells in the table, as copies (a remembered result is never handed out to be changed)."""
+    for municipality_id, cells in by_municipality.items():
+        table.cells[(municipality_id, period_id)] = dict(cells)
+    table.region[period_id] = dict(region_cells)
+
+
+# One period's suppressed cells for a page that shows a few of them, remembered by everything they are decided
+# from: the typed figures of the related codes, the indicators' definitions, the coverage, the viewer's rights and
+# the cells shown. The same inputs always give the same cells, so a remembered result is never stale; an
+# indicator page over fifteen years computes and suppresses each period once, not on every view.
+_MEMO_SIZE = 4096
+_memo = {}
+_memo_lock = threading.Lock()
+
+
+def _definitions(plan):
+    return tuple((i.code, i.kind, i.unit, i.breakdown, i.formula, tuple(i.keys)) for i in plan.indicators)
+
+
+def _memo_key(period_id, entries, plans, coverage, sees_all, own_ids, wanted):
+    versions = {version_id for _m, version_id, _typed in entries}
+    definitions = tuple((version_id, _definitions(plans[version_id])) for version_id in sorted(versions))
+    figures = tuple(
+        (municipality_id, version_id, tuple(typed.get(cell) for cell in plans[version_id].typed_cells))
+        for municipality_id, version_id, typed in entries
+    )
+    covered = None if coverage is None else (coverage.reported, coverage.members, coverage.share, coverage.shown)
+    return (period_id, definitions, figures, covered, bool(sees_all), frozenset(own_ids), frozenset(wanted))
+
+
+def _memo_get(key):
+    with _memo_lock:
+        return _memo.get(key)
+
+
+def _memo_put(key, by_municipality, region_cells):
+    with _memo_lock:
+        if len(_memo) >= _MEMO_SIZE:
+            _memo.pop(next(iter(_memo)))  # the oldest first
+        _memo[key] = (by_municipality, region_cells)
 
 
 def _operand_key(indicators, code, key):

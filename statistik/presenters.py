@@ -147,7 +147,8 @@ def indicator_page(user, indicator, filters, period_id=None):
     period = next((p for p in periods if str(p.pk) == str(period_id)), None) or (periods[-1] if periods else None)
     comparison = comparison_chart = comparison_summary = None
     if period:
-        comparison = dashboards.indicator_comparison(user, indicator, period, filters)
+        coverage = {p.pk: c for p, c in zip(periods, series["coverage"], strict=True) if c is not None}
+        comparison = dashboards.indicator_comparison(user, indicator, period, filters, coverage=coverage)
         rows = comparison["rows"]
         top = rows[0] if rows and rows[0].cells[0].shown is not None else None
         coverage = comparison["coverage"]
