@@ -151,3 +151,45 @@ def test_the_search_page_counts_in_its_own_query(client_as, make_insats, municip
     assert response.context["page"].paginator.count == 30
     # Past the end: the last page, as before.
     assert client.get("/insatser/", {"q": "praktik", "page": 9}).context["page"].number == 2
+
+
+def test_the_page_is_the_ranked_list_cut_at_the_page_and_pages_of_equal_ranks_do_not_overlap(
+    client_as, anonymous_client, make_insats
+):
+    """The page's keys come from a narrow query and its rows are read by key: the rows must come back in the
+    ranked order, and hits of equal rank and name are ordered by key so no page repeats or skips one."""
+    from insatsbasen import search
+    from insatsbasen.models import Insats
+
+    for _number in range(20):
+        make_insats("Praktik i kök", short_description="Praktik med handledare")  # twenty equal documents
+    for number in range(12):
+        make_insats(f"Språkcafé {number}", short_description="Vi pratar om praktik ibland")
+    ranked = list(
+        search.search(Insats.objects.all(), "praktik").order_by("-rank", "name", "pk").values_list("pk", flat=True)
+    )
+    assert len(ranked) == 32
+    for client, path, size in ((client_as("lasare"), "/insatser/", 25), (anonymous_client, "/katalog/", 30)):
+        shown = []
+        for number in (1, 2):
+            page = client.get(path, {"q": "praktik", "page": number}).context["page"]
+            assert page.paginator.count == 32
+            shown += [insats.pk for insats in page.object_list]
+        assert shown == ranked, path
+        assert len(page.object_list) == 32 - size
+
+
+def test_the_public_catalogue_counts_in_its_own_query(anonymous_client, make_insats):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(35):
+        make_insats(f"Praktik grupp {number}", short_description="Praktik med handledare")
+    with CaptureQueriesContext(connection) as queries:
+        response = anonymous_client.get("/katalog/", {"q": "praktik", "page": 2})
+    assert response.context["page"].paginator.count == 35
+    assert len(response.context["page"].object_list) == 5
+    assert not [query for query in queries.captured_queries if query["sql"].startswith("SELECT COUNT(*)")]
+    # Past the end: the last page; a search without hits counts nothing and shows nothing.
+    assert anonymous_client.get("/katalog/", {"q": "praktik", "page": 9}).context["page"].number == 2
+    assert anonymous_client.get("/katalog/", {"q": "xyzzy"}).context["page"].paginator.count == 0
