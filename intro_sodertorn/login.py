@@ -69,6 +69,29 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         audit.record(AuditEvent.Kind.PASSWORD_RESET_REQUESTED, request=self.request)
         return cleaned
 
+    def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+        """Hand the e-mail to a background job, for a known and an unknown address alike.
+
+        Looking the address up and talking to the mail server happen in the job, so the answer takes the same time
+        whether an account has the address or not (sending in the request told who has an account)."""
+        if request is not None and domain_override is None:
+            from django.contrib.sites.shortcuts import get_current_site
+
+            domain_override = get_current_site(request).domain
+        names = ("subject_template_name", "email_template_name", "html_email_template_name", "from_email")
+        options = {"domain_override": domain_override, "use_https": use_https}
+        options |= {key: kwargs[key] for key in names if kwargs.get(key) is not None}
+        from .tasks import send_password_reset
+
+        send_password_reset.delay(self.cleaned_data["email"], options)
+
+
+def password_reset_deliver(email, options):
+    """Send the reset link to every active account with the address (none: nothing is sent, nothing is said)."""
+    form = PasswordResetForm(data={"email": email})
+    if form.is_valid():
+        form.save(request=None, **options)
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = ThrottledPasswordResetForm

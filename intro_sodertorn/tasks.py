@@ -21,3 +21,11 @@ def purge_old_exports():
 @shared_task(name="intro_sodertorn.tasks.recover_stalled_exports")
 def recover_stalled_exports():
     return export_recover_stalled()
+
+
+@shared_task(name="intro_sodertorn.tasks.send_password_reset")
+def send_password_reset(email, options):
+    """A password reset link, sent outside the request (same answer time whether the address has an account)."""
+    from .login import password_reset_deliver
+
+    password_reset_deliver(email, options)

@@ -128,6 +128,32 @@ def test_password_reset_is_throttled_per_address(cast, anonymous_client, setting
     assert not AuditEvent.objects.filter(username=cast["lasare"].email).exists()
 
 
+def test_a_password_reset_is_sent_by_a_job_for_known_and_unknown_addresses_alike(cast, anonymous_client, settings):
+    """The request only queues the job (no account lookup, no SMTP in it): the same answer whether the address has an
+    account or not. Checked on the real broker with eager mode off; the job then sends one link, or nothing."""
+    import redis
+
+    from intro_sodertorn.celery import app
+    from intro_sodertorn.tasks import send_password_reset
+
+    queue = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    app.control.purge()
+    app.conf.task_always_eager = False
+    try:
+        for address in (cast["lasare"].email, "ingen-sadan@exempel.se"):
+            response = anonymous_client.post(reverse("password_reset"), {"email": address}, REMOTE_ADDR="192.0.2.31")
+            assert response.status_code == 302 and response.url == reverse("password_reset_done")
+        assert mail.outbox == [], "nothing is sent inside the request"
+        assert queue.llen("celery") == 2, "one job per request, whatever the address"
+    finally:
+        app.control.purge()
+        app.conf.task_always_eager = True
+    send_password_reset(cast["lasare"].email, {"domain_override": "portal.exempel.se", "use_https": True})
+    send_password_reset("ingen-sadan@exempel.se", {"domain_override": "portal.exempel.se", "use_https": True})
+    assert [message.to for message in mail.outbox] == [[cast["lasare"].email]]
+    assert "https://portal.exempel.se/" in mail.outbox[0].body
+
+
 # --- Content-Security-Policy ------------------------------------------------------------------
 
 
