@@ -219,6 +219,62 @@ def test_a_municipality_that_knows_its_own_figures_cannot_work_out_anothers():
     assert not recoverable(view(table), relations([*municipalities, "region"], True, list(municipalities)))
 
 
+# --- A page that shows a few cells decides them as a page showing all would -------------------
+
+# The catalogue above and a count that no relation ties to it, with small figures of its own.
+WITH_UNRELATED = [*CATALOGUE, Indicator(code="Y", unit="persons", kind="typed", breakdown="sex", order=5)]
+
+
+def test_the_codes_a_shown_cell_depends_on():
+    from statistik.disclosure import related_codes
+
+    # A share: its operands, and the sum S ties X and Z together.
+    assert related_codes({("R", "T")}, WITH_UNRELATED) == {"R", "X", "S", "Z"}
+    # A term of a sum brings the sum and the other terms; nothing else.
+    assert related_codes({("Z", "K")}, WITH_UNRELATED) == {"Z", "S", "X"}
+    assert related_codes({("Y", "K")}, WITH_UNRELATED) == {"Y"}
+
+
+@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("own", [(), ("A",)])
+def test_wanted_cells_are_hidden_exactly_as_when_every_cell_is_decided(name, own):
+    municipalities = {municipality: dict(values) for municipality, values in CASES[name][0].items()}
+    for number, values in enumerate(municipalities.values()):
+        values |= {("Y", "K"): Decimal(number + 1), ("Y", "M"): Decimal(9), ("Y", "T"): Decimal(number + 10)}
+    members = list(municipalities)
+    coverage = {"p": Coverage(len(members), len(members), None)}
+    reports = [(name, "p", 1, values) for name, values in municipalities.items()]
+
+    def decide(wanted=None):
+        return disclose(reports, {1: WITH_UNRELATED}, {"p": members}, coverage, own_ids=frozenset(own), wanted=wanted)
+
+    everything = decide()
+    assert any(cell.suppressed for cells in everything.cells.values() for cell in cells.values())
+    for code in ("X", "Z", "S", "R", "Y"):
+        for key in SEX:
+            # Twice: the second answer is the remembered one.
+            for _time in range(2):
+                shown = decide({(code, key)})
+                for owner in members:
+                    assert shown.cells[(owner, "p")] == {(code, key): everything.cells[(owner, "p")][(code, key)]}
+                assert shown.region["p"] == {(code, key): everything.region["p"][(code, key)]}
+                assert shown.method[code] == everything.method[code]
+
+
+def test_a_remembered_period_is_decided_anew_when_a_figure_changes():
+    municipalities = {name: dict(values) for name, values in CASES["one small part"][0].items()}
+    members = list(municipalities)
+    coverage = {"p": Coverage(3, 3, None)}
+
+    def decide():
+        reports = [(name, "p", 1, values) for name, values in municipalities.items()]
+        return disclose(reports, {1: CATALOGUE}, {"p": members}, coverage, wanted={("X", "K")})
+
+    assert decide().cells[("A", "p")][("X", "K")].display() == "<5"
+    municipalities["A"][("X", "K")] = Decimal(13)  # the report was reopened and corrected
+    assert decide().cells[("A", "p")][("X", "K")].display() == "13"
+
+
 # --- The same on the pages and in the Excel export -------------------------------------------
 
 
