@@ -5,7 +5,8 @@
 Requests (``op`` and its arguments):
 
 - ``get`` user, path: GET path through Django's test client as that user (None: anonymous), production settings;
-  answers ``seconds`` (timed in here, around the client's GET), ``queries``, ``status`` and ``bytes``.
+  answers ``seconds`` (timed in here, around the client's GET), ``cpu`` (the CPU time that GET took here and in
+  the PostgreSQL cluster: what the page costs, whatever else the machine runs), ``queries``, ``status``, ``bytes``.
 - ``walk``: every page case of tests/performance/test_query_budgets.py's BUDGETS (the walked list of every list,
   detail, dashboard and home page, the role that uses it and its arguments), with its URL at this database (detail
   pages open the busiest object of their kind here); pages that need a fresh object (a steering report saved now)
@@ -49,7 +50,40 @@ def client_for(user):
     return clients[user]
 
 
+postmaster = None
+
+
+def database_cpu():
+    """{pid: nanoseconds on a CPU} of the PostgreSQL processes that serve this database: its backends and any
+    parallel workers (not autovacuum or the checkpointer), from /proc/PID/schedstat of the postmaster's children.
+    """
+    global postmaster
+    if postmaster is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    name = connection.settings_dict["NAME"]
+    figures = {}
+    for pid in Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split():
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_text()
+            if f" {name} " in command or "parallel worker" in command:
+                figures[pid] = int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+        except (FileNotFoundError, ProcessLookupError):  # a process that ended in between
+            pass
+    return figures
+
+
+def database_cpu_since(before):
+    """Seconds on a CPU since ``before`` (``database_cpu()``) of the processes there are now; one that has ended
+    meanwhile is left out (a connection closed at the end of a request), one that started counts in full."""
+    after = database_cpu()
+    return sum(figure - before.get(pid, 0) for pid, figure in after.items()) / 1e9
+
+
 def get(user, path):
+    """``seconds`` is wall time; ``cpu`` is the CPU time of this process and of the database cluster meanwhile."""
     client = client_for(user)
     queries = []
 
@@ -57,11 +91,21 @@ def get(user, path):
         queries.append(sql)
         return execute(sql, params, many, context)
 
+    database_before = database_cpu()
     with connection.execute_wrapper(count):
+        cpu_started = time.process_time()
         started = time.perf_counter()
         response = client.get(path)
         seconds = time.perf_counter() - started
-    return {"seconds": seconds, "queries": len(queries), "status": response.status_code, "bytes": len(response.content)}
+        cpu = time.process_time() - cpu_started
+    cpu += database_cpu_since(database_before)
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "queries": len(queries),
+        "status": response.status_code,
+        "bytes": len(response.content),
+    }
 
 
 def walk():
