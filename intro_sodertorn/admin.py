@@ -52,7 +52,8 @@ class ReminderLogAdmin(admin.ModelAdmin):
 
 @admin.register(AccessibilityReport)
 class AccessibilityReportAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "page_url", "email"]
+    list_display = ["created_at", "page_url", "email", "mailed"]
+    list_filter = ["mailed"]
 
 
 admin.site.register(DemoData)

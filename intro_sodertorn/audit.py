@@ -218,6 +218,15 @@ def password_reset_blocked(ip, now=None):
     return recent.count() >= settings.PASSWORD_RESETS_PER_IP
 
 
+def anonymous_form_blocked(ip, now=None):
+    """True when this address sent ANONYMOUS_FORMS_PER_IP forms of the open part within the window."""
+    if not ip:
+        return False
+    start = (now or timezone.now()) - timedelta(seconds=settings.ANONYMOUS_FORM_WINDOW)
+    recent = AuditEvent.objects.filter(kind=Kind.ANONYMOUS_FORM, ip_address=ip, at__gte=start)
+    return recent.count() >= settings.ANONYMOUS_FORMS_PER_IP
+
+
 # --- Retention -------------------------------------------------------------------------------
 
 

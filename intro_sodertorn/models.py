@@ -146,7 +146,10 @@ class AccessibilityReport(models.Model):
     page_url = models.CharField(_("page"), max_length=500, blank=True)
     description = models.TextField(_("description of the problem"))
     email = models.EmailField(_("e-mail for an answer"), blank=True)
-    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True, db_index=True)
+    # False while the report waits to be told (more than ACCESSIBILITY_MAILS_PER_HOUR came in an hour): the next
+    # e-mail counts it, and Django admin lists every report.
+    mailed = models.BooleanField(_("told by e-mail"), default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -175,6 +178,8 @@ class AuditEvent(models.Model):
         ROLE_GRANTED = "role_granted", _("Role granted")
         ROLE_CHANGED = "role_changed", _("Role changed")
         ROLE_REVOKED = "role_revoked", _("Role revoked")
+        ANONYMOUS_FORM = "anonymous_form", _("Form sent from the open part")
+        ANONYMOUS_FORM_THROTTLED = "anonymous_form_throttled", _("Form refused: too many from one address")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=30, choices=Kind.choices)

@@ -312,6 +312,11 @@ LOGIN_THROTTLE_WINDOW = 15 * 60
 LOGIN_FAILURES_PER_USERNAME = 5
 LOGIN_FAILURES_PER_IP = 30
 PASSWORD_RESETS_PER_IP = 5
+# Forms anyone can send (the accessibility report): per address and hour, and e-mails to staff per hour (the excess
+# is kept in the portal and counted in the next e-mail).
+ANONYMOUS_FORMS_PER_IP = 5
+ANONYMOUS_FORM_WINDOW = 60 * 60
+ACCESSIBILITY_MAILS_PER_HOUR = 10
 # Audit events (logins, failures, role changes) are deleted after this many days.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
 

@@ -1,5 +1,6 @@
 """Views of the portal core: home, exports, accessibility statement, health check."""
 
+import datetime
 import logging
 import uuid
 
@@ -17,10 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import access
+from . import access, audit
 from .forms import cap_text_fields
 from .home import home_panels
-from .models import AccessibilityReport, ExportJob, Role
+from .models import AccessibilityReport, AuditEvent, ExportJob, Role
 from .xlsx import XLSX_CONTENT_TYPE
 
 logger = logging.getLogger(__name__)
@@ -149,15 +150,42 @@ class AccessibilityReportForm(forms.ModelForm):
 def accessibility(request):
     form = AccessibilityReportForm(request.POST or None, initial={"page_url": request.GET.get("sida", "")})
     if request.method == "POST" and form.is_valid():
-        report = form.save()
-        accessibility_report_notify(report)
-        messages.success(request, _("Thank you. Your report has been sent to the regional strategist."))
-        return redirect("accessibility")
+        if request.POST.get("website"):
+            # The hidden field only a robot fills in: answered as if received, nothing kept or sent.
+            messages.success(request, _("Thank you. Your report has been sent to the regional strategist."))
+            return redirect("accessibility")
+        if audit.anonymous_form_blocked(audit.client_ip(request)):
+            audit.record(AuditEvent.Kind.ANONYMOUS_FORM_THROTTLED, request=request, detail={"form": "accessibility"})
+            form.add_error(
+                None,
+                _(
+                    "Many reports have been sent from your connection in the last hour. Wait an hour and send it "
+                    "again – what you wrote is still here."
+                ),
+            )
+        else:
+            audit.record(AuditEvent.Kind.ANONYMOUS_FORM, request=request, detail={"form": "accessibility"})
+            report = form.save()
+            accessibility_report_notify(report)
+            messages.success(request, _("Thank you. Your report has been sent to the regional strategist."))
+            return redirect("accessibility")
     return render(request, "accessibility.html", {"form": form, **ACCESSIBILITY_MEASUREMENT})
 
 
 def accessibility_report_notify(report):
-    """Send a reported accessibility problem to every strategist."""
+    """Send a reported accessibility problem to every strategist, at most ACCESSIBILITY_MAILS_PER_HOUR e-mails an
+    hour: beyond that the report is kept unmailed (Django admin lists it) and the next e-mail counts the waiting
+    ones, so a flood from many addresses cannot bury the strategist's inbox."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    if AccessibilityReport.objects.filter(mailed=True, created_at__gte=hour_ago).count() >= (
+        settings.ACCESSIBILITY_MAILS_PER_HOUR
+    ):
+        return
+    waiting = AccessibilityReport.objects.filter(mailed=False).exclude(pk=report.pk)
+    waiting_ids = list(waiting.values_list("pk", flat=True))
     addresses = list(
         Role.objects.filter(kind=Role.Kind.STRATEGIST, user__is_active=True)
         .exclude(user__email="")
@@ -171,8 +199,18 @@ def accessibility_report_notify(report):
         "description": report.description,
         "email": report.email or "-",
     }
+    if waiting_ids:
+        body += "\n\n" + _(
+            "%(count)s more reports came in while e-mails were paused (at most %(limit)s an hour). "
+            "Read every report here: %(url)s"
+        ) % {
+            "count": len(waiting_ids),
+            "limit": settings.ACCESSIBILITY_MAILS_PER_HOUR,
+            "url": settings.SITE_URL.rstrip("/") + reverse("admin:portal_accessibilityreport_changelist"),
+        }
     try:
         send_mail(_("Accessibility problem reported"), body, None, addresses)
+        AccessibilityReport.objects.filter(pk__in=[report.pk, *waiting_ids]).update(mailed=True)
     except Exception:
         # The report is saved (Django admin lists it) even when the e-mail cannot be sent.
         logger.exception("The e-mail about accessibility report %s could not be sent", report.pk)
