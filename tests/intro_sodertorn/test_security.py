@@ -356,6 +356,14 @@ def test_gunicorn_logs_paths_without_query_strings_or_referrers():
     for name in ("docker-compose.yml", "Dockerfile"):
         text = (root / name).read_text(encoding="utf-8")
         assert "gunicorn.conf.py" in text and "--access-logfile" not in text, name
+        assert "--timeout" not in text, f"{name}: the timeout is set (and explained) in gunicorn.conf.py"
+    assert config["timeout"] == 30
+
+
+def test_gunicorn_names_no_version_in_the_server_header():
+    from gunicorn.http import wsgi
+
+    assert "/" not in wsgi.SERVER and not any(character.isdigit() for character in wsgi.SERVER)
 
 
 @pytest.mark.django_db
