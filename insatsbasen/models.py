@@ -346,6 +346,12 @@ class Insats(models.Model):
             # views.index filtered by category, sorted by name: without it the name index was walked past every
             # other category's insatser (10,000 rows for one page at 20,000 insatser, bench/list_throughput.py).
             models.Index(fields=["category", "name"], name="insats_category_name_idx"),
+            # The home page's recently updated insatser: the latest six walked from the top instead of sorting every
+            # published insats (27 ms at 20,000).
+            models.Index(fields=["updated_at"], name="insats_updated_idx"),
+            # An administrator's own insatser by name (the home page's incomplete ones, the list filtered by
+            # municipality): without it the name index is walked past every other municipality's (20,000 rows).
+            models.Index(fields=["owner_municipality", "name"], name="insats_owner_name_idx"),
         ]
         constraints = [
             models.CheckConstraint(

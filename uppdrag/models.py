@@ -258,7 +258,8 @@ class ActionPointQuerySet(models.QuerySet):
         return self.filter(owner_user=user)
 
     def for_municipalities(self, municipality_ids):
-        return self.filter(municipalities__in=municipality_ids).distinct()
+        links = ActionPoint.municipalities.through.objects.filter(actionpoint_id=OuterRef("pk"))
+        return self.filter(Exists(links.filter(municipality_id__in=municipality_ids)))
 
 
 class ActionPoint(VersionedModel):
