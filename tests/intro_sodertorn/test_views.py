@@ -62,6 +62,15 @@ def test_language_switch_to_english_and_back(client_as):
     assert "Logga ut" in client.get("/").content.decode()
 
 
+def test_swedish_whatever_the_browser_asks_for_until_the_user_switches(client_as):
+    client = client_as("lasare")
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="sv"' in page and "Logga ut" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"}, HTTP_ACCEPT_LANGUAGE="sv")
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="sv-SE,sv;q=0.9").content.decode()
+    assert 'lang="en"' in page and "Log out" in page, "the user's choice is remembered, whatever the browser says"
+
+
 def test_accessibility_statement_is_public_and_a_report_reaches_the_strategist(cast, anonymous_client):
     assert anonymous_client.get("/tillganglighet/").status_code == 200
     response = anonymous_client.post(
