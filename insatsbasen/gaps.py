@@ -209,12 +209,12 @@ def build_gaps(job, writer, progress):
     )
     sheet.append([_("Received (KIS)"), *arrived, ""])
     for row in data.category_rows():
-        sheet.append([row["category"].name, *[cell["count"] for cell in row["cells"]], row["total"]])
+        sheet.append([str(row["category"]), *[cell["count"] for cell in row["cells"]], row["total"]])
     progress(1, 3)
 
     title = _("Insatser per language and municipality")
     if category:
-        title += " – " + category.name
+        title += " – " + str(category)
     sheet = writer.add_sheet(
         _("Per language"), header=[_("Language"), *names, _("The region")], preamble=[title, scope]
     )

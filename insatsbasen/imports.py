@@ -8,6 +8,7 @@ the commit validates them again inside one transaction and writes nothing if any
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from intro_sodertorn.xlsx import WorkbookError, open_uploaded_workbook, read_rows
@@ -87,7 +88,10 @@ def _by_name(model, name, cache=None):
     key = (model, str(name).strip())
     if cache is not None and key in cache:
         return cache[key]
-    match = model.objects.filter(name__iexact=key[1]).values_list("pk", flat=True).first()
+    named = Q(name__iexact=key[1])
+    if model in (Category, TargetGroup):  # a file exported from the English pages names them in English
+        named |= Q(name_en__iexact=key[1])
+    match = model.objects.filter(named).order_by("pk").values_list("pk", flat=True).first()
     answer = match if match is not None else f"?{name}"
     if cache is not None:
         cache[key] = answer

@@ -46,6 +46,16 @@ def ordered_languages(codes):
     return sorted(set(codes), key=lambda code: (_LANGUAGE_ORDER.get(code, len(_LANGUAGE_ORDER)), code))
 
 
+def localized_name(name, name_en):
+    """A taxonomy name as the page's language wants it: the English name on English pages when one is given (the
+    Swedish name is the data and what search and Excel use)."""
+    from django.utils.translation import get_language
+
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name
+
+
 class Funding(models.TextChoices):
     """Who pays for an insats (several may)."""
 
@@ -60,6 +70,9 @@ class Category(models.Model):
     """A category of insatser (editable taxonomy), with its review interval."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(
+        _("name in English"), max_length=100, blank=True, help_text=_("Shown on English pages; empty: the name.")
+    )
     slug = models.SlugField(_("short name"), max_length=50, unique=True)
     review_interval_months = models.PositiveSmallIntegerField(
         _("review interval (months)"), default=6, help_text=_("How often insatser of this category must be verified.")
@@ -82,13 +95,20 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self):
+        return localized_name(self.name, self.name_en)
 
 
 class TargetGroup(models.Model):
     """A target group (målgrupp) of insatser (editable taxonomy)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(
+        _("name in English"), max_length=100, blank=True, help_text=_("Shown on English pages; empty: the name.")
+    )
     slug = models.SlugField(_("short name"), max_length=50, unique=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -98,7 +118,11 @@ class TargetGroup(models.Model):
         verbose_name_plural = _("target groups")
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self):
+        return localized_name(self.name, self.name_en)
 
 
 class InsatsQuerySet(models.QuerySet):

@@ -6,7 +6,7 @@ from django.db.models import Count, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from .models import FreshnessSnapshot, Insats, SearchLog, SearchWeek
+from .models import FreshnessSnapshot, Insats, SearchLog, SearchWeek, localized_name
 
 TREND_DAYS = 182  # half a year of nightly snapshots on the page and in the export
 
@@ -20,10 +20,14 @@ def tables(user, trend=None):
     by_municipality = (
         insatser.values("owner_municipality__name").annotate(total=Count("pk")).order_by("owner_municipality__name")
     )
-    by_category = insatser.values("category__name").annotate(total=Count("pk")).order_by("category__position")
+    by_category = (
+        insatser.values("category__name", "category__name_en")
+        .annotate(total=Count("pk"))
+        .order_by("category__position")
+    )
     by_group = (
         insatser.filter(target_groups__isnull=False)
-        .values("target_groups__name")
+        .values("target_groups__name", "target_groups__name_en")
         .annotate(total=Count("pk"))
         .order_by("target_groups__name")
     )
@@ -92,7 +96,12 @@ def _due_filter(today):
 
 
 def _table(title, header, rows, key):
-    return {"title": title, "header": header, "rows": [[row[key], row["total"]] for row in rows]}
+    """One column of names and one of counts; a taxonomy name in the page's language (``<key>_en`` beside it)."""
+    return {
+        "title": title,
+        "header": header,
+        "rows": [[localized_name(row[key], row.get(f"{key}_en")), row["total"]] for row in rows],
+    }
 
 
 def _share(fresh, maintained):
