@@ -323,6 +323,46 @@ class PageServer:
         return request
 
 
+def _schedstat(pid):
+    """Nanoseconds pid has been on a CPU (0 when it has ended)."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+
+
+def _children(pid):
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (FileNotFoundError, ProcessLookupError):
+        return []
+
+
+def serving_cpu(server_pid, database):
+    """{pid: nanoseconds on a CPU} of a server process and its children (gunicorn's master and workers) and of
+    the bench PostgreSQL's processes serving ``database`` (its backends and parallel workers)."""
+    figures = {}
+    pending = [server_pid]
+    while pending:
+        pid = pending.pop()
+        figures[pid] = _schedstat(pid)
+        pending.extend(_children(pid))
+    postmaster = int((Path(SERVICES_DIR) / "pg" / "postmaster.pid").read_text().split()[0])
+    for pid in _children(postmaster):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if f" {database} " in command or "parallel worker" in command:
+            figures[pid] = _schedstat(pid)
+    return figures
+
+
+def cpu_seconds_since(before, after):
+    """CPU seconds between two ``serving_cpu`` readings, over the processes alive at the second."""
+    return sum(figure - before.get(pid, 0) for pid, figure in after.items()) / 1e9
+
+
 def load_average():
     """The machine's load average over 1, 5 and 15 minutes, as printed beside every table."""
     return "load average " + " ".join(f"{figure:.2f}" for figure in os.getloadavg())
