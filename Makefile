@@ -34,7 +34,8 @@ test: $(VENV)/.dev
 
 ci: test
 
-# The performance goals as ratios, in one run on a throwaway PostgreSQL and Redis (bench/run_all.py, README.md).
+# The performance goals as ratios, in one run on a throwaway PostgreSQL and Redis (bench/run_all.py, README.md,
+# bench/README.md): each ratio interleaved, the table with the date and the load average, then where the time went.
 bench: $(VENV)/.dev
 	scripts/system-deps.sh
 	$(PY) bench/run_all.py
