@@ -487,6 +487,14 @@ class InsatsChange(models.Model):
         return f"{self.insats}: {self.field}"
 
     @property
+    def shown_old(self):
+        return history_value_shown(self.field, self.old_value)
+
+    @property
+    def shown_new(self):
+        return history_value_shown(self.field, self.new_value)
+
+    @property
     def field_label(self):
         """The field's name as the user knows it (or the event: created, verified)."""
         events = {"created": _("Created"), "verified": _("Verified as still correct"), "places": _("Places")}
@@ -496,6 +504,38 @@ class InsatsChange(models.Model):
             return Insats._meta.get_field(self.field).verbose_name
         except Exception:
             return self.field
+
+
+def history_value_shown(field, value):
+    """A history value (stored in Swedish) in the reader's language, where the portal knows the words: choices,
+    yes/no, languages, funding, categories and target groups, the "verified" event. Free text stays as written."""
+    from django.utils.translation import get_language, override
+
+    if not value or (get_language() or "sv").startswith("sv"):
+        return value
+    if field == "verified":
+        return str(_("Still correct"))
+    choices = {"languages": LANGUAGES, "funding": Funding.choices}
+    try:
+        model_field = Insats._meta.get_field(field)
+    except Exception:
+        model_field = None
+    if model_field is not None and model_field.choices:
+        choices[field] = model_field.choices
+    if field in choices:
+        with override("sv"):
+            codes = {str(label): code for code, label in choices[field]}
+        labels = dict(choices[field])
+        parts = [part.strip() for part in value.split(",")] if field in ("languages", "funding") else [value]
+        return ", ".join(str(labels[codes[part]]) if part in codes else part for part in parts)
+    if model_field is not None and isinstance(model_field, models.BooleanField):
+        return {"Ja": str(_("Yes")), "Nej": str(_("No"))}.get(value, value)
+    if field in ("category", "target_groups"):
+        model = Category if field == "category" else TargetGroup
+        english = dict(model.objects.exclude(name_en="").values_list("name", "name_en"))
+        parts = [part.strip() for part in value.split(",")] if field == "target_groups" else [value]
+        return ", ".join(english.get(part, part) for part in parts)
+    return value
 
 
 class SearchLog(models.Model):

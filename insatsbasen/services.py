@@ -9,6 +9,7 @@ from django.db.models import Count, F, Min, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from intro_sodertorn import access
 from intro_sodertorn.models import Role
@@ -131,6 +132,11 @@ def display_value(insats, field_name):
     return str(value)
 
 
+def _swedish(text):
+    with override("sv"):
+        return str(text())
+
+
 def place_label(place):
     """A place in one line with everything that can change, so the history shows any edit."""
     town = " ".join(part for part in [place.postal_code, place.city] if part)
@@ -139,7 +145,10 @@ def place_label(place):
 
 
 def snapshot(insats):
-    return {name: display_value(insats, name) for name in TRACKED_FIELDS}
+    """The tracked fields as the history stores them: in Swedish, the data's language, whoever edits (an English page
+    must not write English into the history); ``InsatsChange.shown_old``/``shown_new`` translate for the reader."""
+    with override("sv"):
+        return {name: display_value(insats, name) for name in TRACKED_FIELDS}
 
 
 def insats_refresh_derived(insats):
@@ -245,7 +254,8 @@ def insats_set_status(insats, status, user, reason=""):
         gaps = publish_gaps(insats)
         if gaps:
             raise NotPublishable(gaps)
-    old = insats.get_status_display()
+    with override("sv"):
+        old = str(insats.get_status_display())
     insats.status = status
     insats.version = F("version") + 1
     insats.updated_by = user
@@ -256,7 +266,7 @@ def insats_set_status(insats, status, user, reason=""):
         changed_by=user,
         field="status",
         old_value=old,
-        new_value=insats.get_status_display(),
+        new_value=_swedish(insats.get_status_display),
         reason=reason,
     )
     return insats
@@ -271,7 +281,7 @@ def insats_verify(insats, user, now=None):
     insats.review_due_on = insats.compute_review_due_on()
     insats.save(update_fields=["last_verified_at", "last_verified_by", "unverified_since", "review_due_on"])
     InsatsChange.objects.create(
-        insats=insats, changed_by=user, field="verified", new_value=_("Still correct"), reason=""
+        insats=insats, changed_by=user, field="verified", new_value=_swedish(lambda: _("Still correct")), reason=""
     )
     return insats
 

@@ -33,3 +33,25 @@ def test_the_import_reads_the_english_names_too(taxonomy):
     assert imports._by_name(Category, "Youth") == Category.objects.get(slug="ungdom").pk
     assert imports._by_name(TargetGroup, "young people") == TargetGroup.objects.get(slug="unga").pk
     assert imports._by_name(Category, "Ungdom") == Category.objects.get(slug="ungdom").pk
+
+
+def test_the_history_is_kept_in_swedish_and_shown_in_the_readers_language(make_insats, cast, client_as, taxonomy):
+    from django.utils.translation import override
+
+    from insatsbasen import services
+    from insatsbasen.models import InsatsChange
+
+    insats = make_insats("Språkcafé", languages=["sv"], category=taxonomy["categories"]["sprakstod"])
+    with override("en"):  # an administrator working on the English pages
+        services.insats_set_status(insats, "paused", cast["strateg"], reason="Sommaruppehåll")
+        services.insats_verify(insats, cast["strateg"])
+    status = InsatsChange.objects.get(insats=insats, field="status")
+    assert (status.old_value, status.new_value) == ("Publicerad", "Pausad"), "stored in Swedish"
+    assert InsatsChange.objects.get(insats=insats, field="verified").new_value == "Stämmer fortfarande"
+    with override("en"):
+        assert (status.shown_old, status.shown_new) == ("Published", "Paused")
+    client = client_as("strateg")
+    assert "Pausad" in client.get(f"/insatser/{insats.pk}/").content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(f"/insatser/{insats.pk}/").content.decode()
+    assert "Paused" in english and "Still correct" in english and "Stämmer fortfarande" not in english
