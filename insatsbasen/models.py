@@ -557,6 +557,27 @@ class SearchLog(models.Model):
         return self.query
 
 
+class ReferralCount(models.Model):
+    """How many referral sheets were made of an insats in a public language in a week (a counter, nothing about the
+    newcomer or the case officer)."""
+
+    insats = models.ForeignKey(Insats, verbose_name=_("insats"), on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(_("language"), max_length=10, help_text=_("The public language's code in the URL."))
+    week = models.DateField(_("week (Monday)"))
+    count = models.PositiveIntegerField(_("sheets"), default=0)
+
+    class Meta:
+        ordering = ["-week", "-count"]
+        verbose_name = _("referral sheets")
+        verbose_name_plural = _("referral sheets")
+        constraints = [
+            models.UniqueConstraint(fields=["insats", "language", "week"], name="referralcount_unique_week"),
+        ]
+
+    def __str__(self):
+        return f"{self.insats_id} {self.language} {self.week}"
+
+
 class SearchWeek(models.Model):
     """How many searches were made in a week (a counter, no queries, no people)."""
 

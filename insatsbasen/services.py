@@ -22,6 +22,7 @@ from .models import (
     FreshnessSnapshot,
     Insats,
     InsatsChange,
+    ReferralCount,
     SearchLog,
     SearchWeek,
     monday_of,
@@ -284,6 +285,15 @@ def insats_verify(insats, user, now=None):
         insats=insats, changed_by=user, field="verified", new_value=_swedish(lambda: _("Still correct")), reason=""
     )
     return insats
+
+
+@transaction.atomic
+def referral_count(insatser, language_code, today=None):
+    """Count one referral sheet per insats on it, per public language and week (no personal data)."""
+    week = monday_of(today or timezone.localdate())
+    for insats in insatser:
+        counter, _created = ReferralCount.objects.get_or_create(insats=insats, language=language_code, week=week)
+        ReferralCount.objects.filter(pk=counter.pk).update(count=F("count") + 1)
 
 
 def insats_count_view(insats):

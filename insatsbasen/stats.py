@@ -6,7 +6,7 @@ from django.db.models import Count, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from .models import FreshnessSnapshot, Insats, SearchLog, SearchWeek, localized_name
+from .models import FreshnessSnapshot, Insats, ReferralCount, SearchLog, SearchWeek, localized_name
 
 TREND_DAYS = 182  # half a year of nightly snapshots on the page and in the export
 
@@ -41,6 +41,12 @@ def tables(user, trend=None):
     weeks = SearchWeek.objects.order_by("-week")[:26]
     zero = SearchLog.objects.values("query").annotate(total=Sum("count")).order_by("-total", "query")[:25]
     views = insatser.filter(view_count__gt=0).order_by("-view_count", "name")[:25]
+    referrals = (
+        ReferralCount.objects.filter(insats__in=insatser, week__gte=today - datetime.timedelta(weeks=26))
+        .values("insats__name", "language")
+        .annotate(total=Sum("count"))
+        .order_by("-total", "insats__name", "language")[:25]
+    )
     return [
         _table(
             _("Insatser per municipality"),
@@ -86,7 +92,19 @@ def tables(user, trend=None):
                 [i.name, i.owner_municipality.name, i.view_count] for i in views.select_related("owner_municipality")
             ],
         },
+        {
+            "title": _("Referral sheets, last half-year"),
+            "header": [_("Insats"), _("Language"), _("Sheets")],
+            "rows": [[row["insats__name"], _public_language_name(row["language"]), row["total"]] for row in referrals],
+        },
     ]
+
+
+def _public_language_name(code):
+    from .public_i18n import BY_URL_CODE
+
+    language = BY_URL_CODE.get("" if code == "sv" else code)
+    return language.native_name if language else code
 
 
 def _due_filter(today):

@@ -6,10 +6,11 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from natverk.models import Municipality
 
-from . import hsds, search
+from . import hsds, search, services
 from .models import LANGUAGE_NAMES, LANGUAGES, Category, Insats, Place
 from .public_i18n import katalog_url, public_language
 
@@ -147,7 +148,16 @@ def referral_many(request):
 def _referral_sheet(request, insatser):
     for insats in insatser:
         insats.page_url = request.build_absolute_uri(katalog_url(request.public_language, "detail", insats.pk))
+        insats.page_qr = _qr_svg(insats.page_url)
+    services.referral_count(insatser, request.public_language.url_code or "sv")
     return render(request, "insatsbasen/public_referral.html", {"insatser": insatser})
+
+
+def _qr_svg(url):
+    """The page's address as a QR code (inline SVG: no image request, allowed by the CSP, sharp in print)."""
+    import segno
+
+    return mark_safe(segno.make(url, error="m").svg_inline(scale=3, dark="#000", light="#fff"))  # noqa: S308
 
 
 def hsds_docs(request):

@@ -260,3 +260,25 @@ def test_a_public_page_weighs_little_on_a_cheap_phone(anonymous_client, insats, 
     sizes = {name.decode(): len(gzip.compress(Path(finders.find(name.decode())).read_bytes())) for name in assets}
     total = len(gzip.compress(html)) + sum(sizes.values())
     assert total < 150_000, (total, sizes)
+
+
+def test_the_referral_sheet_has_a_qr_code_of_its_page_and_is_counted_per_language(anonymous_client, insats, client_as):
+    from insatsbasen.models import ReferralCount
+
+    html = html_of(anonymous_client.get(f"/katalog/ar/{insats.pk}/hanvisning/"))
+    assert html.count('class="segno"') == 1 and f"/katalog/ar/{insats.pk}/" in html
+    anonymous_client.get(f"/katalog/ar/hanvisning/?insats={insats.pk}")
+    anonymous_client.get(f"/katalog/{insats.pk}/hanvisning/")
+    counts = {row.language: row.count for row in ReferralCount.objects.filter(insats=insats)}
+    assert counts == {"ar": 2, "sv": 1}
+    statistics = client_as("strateg").get("/insatser/statistik/").content.decode()
+    assert "Hänvisningsblad" in statistics and "العربية" in statistics
+
+
+def test_the_qr_code_reads_back_as_the_page_address(anonymous_client, insats):
+    """The code holds exactly the address of the page in the sheet's language (the same code made from that address)."""
+    import segno
+
+    url = f"http://testserver/katalog/so/{insats.pk}/"
+    html = html_of(anonymous_client.get(f"/katalog/so/{insats.pk}/hanvisning/"))
+    assert segno.make(url, error="m").svg_inline(scale=3, dark="#000", light="#fff") in html
