@@ -195,6 +195,7 @@ def disclose(reports, indicators_by_version, members, coverage, sees_all=False, 
             for version_id, indicators in indicators_by_version.items()
         }
     plans = {version_id: Plan(indicators) for version_id, indicators in indicators_by_version.items()}
+    signatures = {} if wanted is None else {version_id: _definitions(plan) for version_id, plan in plans.items()}
     by_period = defaultdict(list)
     for municipality_id, period_id, version_id, typed in reports:
         by_period[period_id].append((municipality_id, version_id, typed))
@@ -205,7 +206,8 @@ def disclose(reports, indicators_by_version, members, coverage, sees_all=False, 
                 table.method.setdefault(indicator.code, _method(indicator))
         memo_key = None
         if wanted is not None:
-            memo_key = _memo_key(period_id, entries, plans, coverage.get(period_id), sees_all, own_ids, wanted)
+            period_coverage = coverage.get(period_id)
+            memo_key = _memo_key(period_id, entries, plans, signatures, period_coverage, sees_all, own_ids, wanted)
             known = _memo_get(memo_key)
             if known is not None:
                 _period_store(table, period_id, *known)
@@ -350,11 +352,11 @@ def _definitions(plan):
     return tuple((i.code, i.kind, i.unit, i.breakdown, i.formula, tuple(i.keys)) for i in plan.indicators)
 
 
-def _memo_key(period_id, entries, plans, coverage, sees_all, own_ids, wanted):
+def _memo_key(period_id, entries, plans, signatures, coverage, sees_all, own_ids, wanted):
     versions = {version_id for _m, version_id, _typed in entries}
-    definitions = tuple((version_id, _definitions(plans[version_id])) for version_id in sorted(versions))
+    definitions = tuple((version_id, signatures[version_id]) for version_id in sorted(versions))
     figures = tuple(
-        (municipality_id, version_id, tuple(typed.get(cell) for cell in plans[version_id].typed_cells))
+        (municipality_id, version_id, tuple(map(typed.get, plans[version_id].typed_cells)))
         for municipality_id, version_id, typed in entries
     )
     covered = None if coverage is None else (coverage.reported, coverage.members, coverage.share, coverage.shown)
