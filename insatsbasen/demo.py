@@ -151,6 +151,65 @@ QUALIFIER_HOURS = {
 }
 
 
+# Texts in other languages for about half the published insatser of three categories (written by the team for the
+# demo; a municipality would have them written or checked by someone who speaks the language). The others have none.
+DEMO_TEXTS = {
+    "sfi": {
+        "en": (
+            "Swedish lessons for adults who are new in Sweden. Free of charge.",
+            "Adults from 16 years who live in the municipality.",
+            "Ask your case officer or the municipality's guidance centre to register you.",
+        ),
+        "ar": (
+            "دروس اللغة السويدية للبالغين الجدد في السويد. مجانية.",
+            "البالغون من عمر 16 سنة المقيمون في البلدية.",
+            "اطلب من مسؤول حالتك أو من مركز الإرشاد في البلدية تسجيلك.",
+        ),
+        "so": (
+            "Casharro luqadda iswiidhishka ah oo loogu talagalay dadka waaweyn ee cusub. Waa bilaash.",
+            "Dadka waaweyn ee 16 sano ka weyn ee ku nool degmada.",
+            "Weydii sarkaalka kiiskaaga ama xarunta hagitaanka degmada si lagu diiwaangeliyo.",
+        ),
+    },
+    "samhallsorientering": {
+        "en": (
+            "A course about life and society in Sweden, in your own language.",
+            "Newly arrived adults, 18–64 years.",
+            "Your case officer at the Public Employment Service or the municipality registers you.",
+        ),
+        "ar": (
+            "دورة عن الحياة والمجتمع في السويد بلغتك.",
+            "البالغون القادمون الجدد، من 18 إلى 64 سنة.",
+            "يسجّلك مسؤول حالتك في مكتب العمل أو في البلدية.",
+        ),
+    },
+    "foraldrastod": {
+        "en": (
+            "Meetings for parents about children, school and family life in Sweden.",
+            "Parents who are new in Sweden.",
+            "Call or e-mail the contact person. You can bring your children.",
+        ),
+        "ar": (
+            "لقاءات للآباء والأمهات عن الأطفال والمدرسة والحياة العائلية في السويد.",
+            "الآباء والأمهات الجدد في السويد.",
+            "اتصل بالشخص المسؤول أو أرسل له بريدًا إلكترونيًا. يمكنك إحضار أطفالك.",
+        ),
+    },
+}
+
+
+def _demo_texts(user):
+    """Every second published insats of the categories above gets their texts, through the one write path."""
+    for slug, languages in DEMO_TEXTS.items():
+        insatser = Insats.objects.published().filter(category__slug=slug).order_by("pk")
+        for insats in list(insatser)[::2]:
+            for language, (summary, for_whom, how_to_apply) in languages.items():
+                if insats.texts.filter(language=language).exists():
+                    continue
+                values = {"summary": summary, "for_whom": for_whom, "how_to_apply": how_to_apply}
+                services.insats_text_save(insats, language, values, user, expected_version=0)
+
+
 def hours_for(name, fallback):
     """The schedule a name promises ("SFI kurs B på kvällstid" is in the evening), else the fallback."""
     return next((hours for qualifier, hours in QUALIFIER_HOURS.items() if qualifier in name), fallback)
@@ -281,6 +340,7 @@ def load(stdout=None):
             insats.intake_dates = INTAKE_DATES[index % len(INTAKE_DATES)]
         insats.save(update_fields=["view_count", "intake_dates"])
         created += 1
+    _demo_texts(users.get("admin-huddinge"))
     week = monday_of(timezone.localdate())
     for offset in range(8):
         SearchWeek.objects.get_or_create(

@@ -22,6 +22,7 @@ from .models import (
     Category,
     Funding,
     Insats,
+    InsatsText,
     Place,
     TargetGroup,
     ordered_languages,
@@ -337,3 +338,25 @@ class ImportForm(forms.Form):
         self.helper.form_tag = True
         self.helper.attrs = {"enctype": "multipart/form-data"}
         self.helper.layout = Layout("municipality", "file", Submit("check", _("Check the file (dry run)")))
+
+
+@cap_text_fields
+class InsatsTextForm(forms.ModelForm):
+    """An insats's texts in one public language (all optional; empty everywhere removes the translation)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = InsatsText
+        fields = ["summary", "for_whom", "how_to_apply"]
+        labels = {
+            "summary": _("Short description"),
+            "for_whom": _("For whom"),
+            "how_to_apply": _("How to apply"),
+        }
+        help_texts = {
+            "summary": _("One or two sentences: what the insats is, in plain words."),
+            "for_whom": _("Who may take part, e.g. “Adults newly arrived, 18–64 years”."),
+            "how_to_apply": _("What the person does to take part: whom to call or where to go."),
+        }
+        widgets = {"how_to_apply": forms.Textarea(attrs={"rows": 4})}

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -436,6 +437,13 @@ class Insats(models.Model):
         """What a newcomer would miss to act on the insats (empty when it may be published): see ``publish_gaps``."""
         return publish_gaps(self, place_count)
 
+    @property
+    def own_text(self):
+        """The texts in the public page's language, when the view fetched them (``views_public.public_insatser``)
+        and they exist; else None (the page shows the Swedish texts)."""
+        texts = getattr(self, "own_texts", None)
+        return texts[0] if texts else None
+
     def language_names(self):
         return [str(LANGUAGE_NAMES.get(code, code)) for code in self.languages]
 
@@ -500,6 +508,13 @@ class InsatsChange(models.Model):
         events = {"created": _("Created"), "verified": _("Verified as still correct"), "places": _("Places")}
         if self.field in events:
             return events[self.field]
+        if self.field.startswith("text:"):  # text:<language>:<field> (InsatsText)
+            _prefix, language, name = (self.field.split(":") + ["", ""])[:3]
+            try:
+                label = InsatsText._meta.get_field(name).verbose_name
+            except Exception:
+                label = name
+            return f"{capfirst(label)} ({dict(TEXT_LANGUAGES).get(language, language)})"
         try:
             return Insats._meta.get_field(self.field).verbose_name
         except Exception:
@@ -555,6 +570,47 @@ class SearchLog(models.Model):
 
     def __str__(self):
         return self.query
+
+
+# The public catalogue's languages other than Swedish (insatsbasen/public_i18n.py), by their code in the URL: the
+# languages an insats's texts can be translated into.
+TEXT_LANGUAGES = [
+    ("lattlast", "Lättläst svenska"),
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("prs", "دری"),
+    ("fa", "فارسی"),
+    ("so", "Soomaali"),
+    ("ti", "ትግርኛ"),
+    ("uk", "Українська"),
+]
+
+
+class InsatsText(models.Model):
+    """An insats's texts for newcomers in one public language, written by its administrators (optional): a short
+    summary, who it is for and how to apply. The public pages show them where they exist, else the Swedish texts
+    with a note. Saved only through ``services.insats_text_save`` (history, version check)."""
+
+    insats = models.ForeignKey(Insats, verbose_name=_("insats"), on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(_("language"), max_length=10, choices=TEXT_LANGUAGES)
+    summary = models.CharField(_("short description"), max_length=300, blank=True)
+    for_whom = models.CharField(_("for whom"), max_length=300, blank=True)
+    how_to_apply = models.TextField(_("how to apply"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["insats", "language"]
+        verbose_name = _("translated text")
+        verbose_name_plural = _("translated texts")
+        constraints = [models.UniqueConstraint(fields=["insats", "language"], name="insatstext_unique_language")]
+
+    def __str__(self):
+        return f"{self.insats_id} {self.language}"
+
+    @property
+    def is_empty(self):
+        return not (self.summary or self.for_whom or self.how_to_apply)
 
 
 class ReferralCount(models.Model):

@@ -22,6 +22,7 @@ from .models import (
     FreshnessSnapshot,
     Insats,
     InsatsChange,
+    InsatsText,
     ReferralCount,
     SearchLog,
     SearchWeek,
@@ -285,6 +286,45 @@ def insats_verify(insats, user, now=None):
         insats=insats, changed_by=user, field="verified", new_value=_swedish(lambda: _("Still correct")), reason=""
     )
     return insats
+
+
+TEXT_FIELDS = ("summary", "for_whom", "how_to_apply")
+
+
+@transaction.atomic
+def insats_text_save(insats, language, values, user, expected_version):
+    """Save an insats's texts in one public language, with a history row per changed text (field
+    ``text:<language>:<name>``) and the same lost-update check as the insats itself: ``expected_version`` is the
+    version the form was opened at (0: there was none). Raises ConflictError, writing nothing, when someone saved in
+    between. Emptying every text removes the translation (the public pages fall back on Swedish)."""
+    text = InsatsText.objects.select_for_update().filter(insats=insats, language=language).first()
+    current_version = text.version if text else 0
+    if current_version != expected_version:
+        raise ConflictError()
+    before = {name: getattr(text, name) if text else "" for name in TEXT_FIELDS}
+    after = {name: (values.get(name) or "").strip() for name in TEXT_FIELDS}
+    if before == after:
+        return text
+    for name in TEXT_FIELDS:
+        if before[name] != after[name]:
+            InsatsChange.objects.create(
+                insats=insats,
+                changed_by=user,
+                field=f"text:{language}:{name}",
+                old_value=before[name],
+                new_value=after[name],
+            )
+    if not any(after.values()):
+        if text:
+            text.delete()
+        return None
+    if text is None:
+        text = InsatsText(insats=insats, language=language, version=0)
+    for name, value in after.items():
+        setattr(text, name, value)
+    text.version += 1
+    text.save()
+    return text
 
 
 @transaction.atomic

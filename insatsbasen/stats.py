@@ -6,7 +6,16 @@ from django.db.models import Count, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from .models import FreshnessSnapshot, Insats, ReferralCount, SearchLog, SearchWeek, localized_name
+from .models import (
+    TEXT_LANGUAGES,
+    FreshnessSnapshot,
+    Insats,
+    InsatsText,
+    ReferralCount,
+    SearchLog,
+    SearchWeek,
+    localized_name,
+)
 
 TREND_DAYS = 182  # half a year of nightly snapshots on the page and in the export
 
@@ -92,12 +101,37 @@ def tables(user, trend=None):
                 [i.name, i.owner_municipality.name, i.view_count] for i in views.select_related("owner_municipality")
             ],
         },
+        _texts_table(insatser),
         {
             "title": _("Referral sheets, last half-year"),
             "header": [_("Insats"), _("Language"), _("Sheets")],
             "rows": [[row["insats__name"], _public_language_name(row["language"]), row["total"]] for row in referrals],
         },
     ]
+
+
+def _texts_table(insatser):
+    """Per owning municipality: published insatser, and how many of them have texts in each public language."""
+    published = insatser.published()
+    by_owner = published.values("owner_municipality__name").annotate(n=Count("pk"))
+    totals = dict(by_owner.values_list("owner_municipality__name", "n"))
+    counts = {}
+    for name, language, n in (
+        InsatsText.objects.filter(insats__in=published)
+        .values("insats__owner_municipality__name", "language")
+        .annotate(n=Count("insats", distinct=True))
+        .values_list("insats__owner_municipality__name", "language", "n")
+    ):
+        counts[(name, language)] = n
+    return {
+        "title": _("Published insatser with texts in other languages"),
+        "header": [_("Municipality"), _("Published"), *[name for _code, name in TEXT_LANGUAGES]],
+        "rows": [
+            [name, total, *[counts.get((name, code), 0) for code, _name in TEXT_LANGUAGES]]
+            for name, total in sorted(totals.items())
+        ],
+        "full_width": True,
+    }
 
 
 def _public_language_name(code):

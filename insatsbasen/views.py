@@ -15,8 +15,8 @@ from intro_sodertorn import access
 from intro_sodertorn.exports import export_start
 
 from . import gaps, imports, search, services, stats
-from .forms import SORTS, ImportForm, InsatsFilter, InsatsForm, place_formset
-from .models import LANGUAGES, Category, Insats
+from .forms import SORTS, ImportForm, InsatsFilter, InsatsForm, InsatsTextForm, place_formset
+from .models import LANGUAGES, TEXT_LANGUAGES, Category, Insats, InsatsText
 
 PAGE_SIZE = 25
 
@@ -244,6 +244,51 @@ def statistics_export(request):
     export_start(request.user, "insatsbasen.statistik", _("Insatsbasen statistics"), {})
     messages.success(request, _("The export has started. You find it under “My exports”."))
     return redirect("exports")
+
+
+@login_required
+def texts(request, pk):
+    """The insats's texts in the public languages: which exist, each one's link to write or change it."""
+    insats = get_insats_for_user(request, pk, write=True)
+    existing = {text.language: text for text in insats.texts.all()}
+    languages = [{"code": code, "name": name, "text": existing.get(code)} for code, name in TEXT_LANGUAGES]
+    return render(request, "insatsbasen/texts.html", {"insats": insats, "languages": languages})
+
+
+@login_required
+def text_edit(request, pk, language):
+    """Write or change the insats's texts in one public language, with the Swedish beside them."""
+    insats = get_insats_for_user(request, pk, write=True)
+    names = dict(TEXT_LANGUAGES)
+    if language not in names:
+        raise Http404
+    text = InsatsText.objects.filter(insats=insats, language=language).first()
+    form = InsatsTextForm(request.POST or None, instance=text, initial={"version": text.version if text else 0})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.insats_text_save(
+                insats, language, form.cleaned_data, request.user, expected_version=form.cleaned_data["version"] or 0
+            )
+        except services.ConflictError:
+            messages.error(
+                request,
+                _(
+                    "Someone else saved these texts after you opened the form. Nothing was saved. "
+                    "Your input is kept below: compare with the current texts and save again."
+                ),
+            )
+            current = InsatsText.objects.filter(insats=insats, language=language).first()
+            form.data = form.data.copy()
+            form.data["version"] = current.version if current else 0
+        else:
+            messages.success(request, _("The texts in %(language)s were saved.") % {"language": names[language]})
+            return redirect("insatsbasen:texts", pk=insats.pk)
+    rtl = language in ("ar", "prs", "fa")
+    return render(
+        request,
+        "insatsbasen/text_form.html",
+        {"insats": insats, "form": form, "language": language, "language_name": names[language], "rtl": rtl},
+    )
 
 
 @login_required

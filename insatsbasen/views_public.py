@@ -1,7 +1,7 @@
 """The public catalogue (/katalog/, no login): published insatser only, without internal notes or
 personal contact data unless marked public; and the same as Open Referral HSDS 3.0 JSON."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -11,24 +11,31 @@ from django.utils.safestring import mark_safe
 from natverk.models import Municipality
 
 from . import hsds, search, services
-from .models import LANGUAGE_NAMES, LANGUAGES, Category, Insats, Place
+from .models import LANGUAGE_NAMES, LANGUAGES, Category, Insats, InsatsText, Place
 from .public_i18n import katalog_url, public_language
 
 PAGE_SIZE = 30
 
 
-def public_insatser():
-    # Published; overdue beyond the escalation limit left out when the region chose to hide them (a setting).
-    return (
+def public_insatser(request=None):
+    """Published; overdue beyond the escalation limit left out when the region chose to hide them (a setting).
+
+    With ``request``, each insats also carries its texts in the page's public language (``Insats.own_text``)."""
+    queryset = (
         Insats.objects.in_public_catalogue(timezone.localdate())
         .select_related("category", "owner_municipality", "provider")
         .prefetch_related("target_groups", "places", "participating_municipalities")
     )
+    code = getattr(getattr(request, "public_language", None), "url_code", "")
+    if code:
+        texts = InsatsText.objects.filter(language=code)
+        queryset = queryset.prefetch_related(Prefetch("texts", queryset=texts, to_attr="own_texts"))
+    return queryset
 
 
 @public_language
 def index(request):
-    queryset = public_insatser()
+    queryset = public_insatser(request)
     query = (request.GET.get("q") or "").strip()[:200]
     filters = catalogue_filters(request.GET)
     queryset = filter_catalogue(queryset, filters)
@@ -112,7 +119,7 @@ def active_filters(params, filters):
 
 @public_language
 def detail(request, pk):
-    insats = get_object_or_404(public_insatser(), pk=pk)
+    insats = get_object_or_404(public_insatser(request), pk=pk)
     return render(request, "insatsbasen/public_detail.html", {"insats": insats})
 
 
@@ -121,7 +128,7 @@ def referral(request, pk):
     """A one-page sheet a case officer hands over: the insats in the reader's language, Swedish beside it.
 
     No personal data: the address names only the insats and the language, so it can be sent as a link."""
-    insats = get_object_or_404(public_insatser().select_related("contact"), pk=pk)
+    insats = get_object_or_404(public_insatser(request).select_related("contact"), pk=pk)
     return _referral_sheet(request, [insats])
 
 
@@ -137,7 +144,7 @@ def referral_many(request):
         if value.isdigit() and int(value) not in wanted:
             wanted.append(int(value))
     wanted = wanted[:REFERRAL_MAX]
-    found = {insats.pk: insats for insats in public_insatser().select_related("contact").filter(pk__in=wanted)}
+    found = {insats.pk: insats for insats in public_insatser(request).select_related("contact").filter(pk__in=wanted)}
     insatser = [found[pk] for pk in wanted if pk in found]
     if not insatser:
         # Nothing (or nothing published) chosen: say how to choose, in the reader's language.

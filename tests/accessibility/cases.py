@@ -160,6 +160,8 @@ CASES = {
     ],
     "insatsbasen:detail": [Case("lasare", huddinge_insats), Case("admin-huddinge", huddinge_insats)],
     "insatsbasen:edit": [Case("admin-huddinge", huddinge_insats)],
+    "insatsbasen:texts": [Case("admin-huddinge", huddinge_insats)],
+    "insatsbasen:text_edit": [Case("admin-huddinge", lambda: {**huddinge_insats(), "language": "ar"}, label="Arabic")],
     "insatsbasen:scoreboard": [Case("strateg")],
     "insatsbasen:statistics": [Case("strateg")],
     "insatsbasen:gaps": [Case("strateg"), Case("strateg", query="?language=ar&category=1", label="one language")],

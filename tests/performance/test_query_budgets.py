@@ -171,6 +171,8 @@ NOT_BUDGETED = {
     "accessibility": FORM,
     "insatsbasen:create": FORM,
     "insatsbasen:edit": FORM,
+    "insatsbasen:texts": FORM,
+    "insatsbasen:text_edit": FORM,
     "insatsbasen:verify": "POST-only action",
     "insatsbasen:status": "POST-only action",
     "insatsbasen:export": "POST-only action that starts an export job",

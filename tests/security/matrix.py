@@ -218,6 +218,17 @@ MATRIX = {
         ),
     ],
     "insatsbasen:verify": expect(POST_ONLY, only(OWN_WRITERS, 302), args=pk("insats")),
+    "insatsbasen:texts": expect(
+        only(OWN_WRITERS), only(OWN_WRITERS), args=pk("insats"), private="insats", private_readers=OWN_WRITERS
+    ),
+    "insatsbasen:text_edit": expect(
+        only(OWN_WRITERS),
+        only(OWN_WRITERS, FORM),
+        args=kwargs(pk=obj_pk("insats"), language="ar"),
+        private="insats",
+        private_readers=OWN_WRITERS,
+        label="Arabic",
+    ),
     "insatsbasen:status": expect(
         POST_ONLY, only(OWN_WRITERS, 302), args=kwargs(pk=obj_pk("insats"), action="pause"), label="pause"
     ),
