@@ -5,7 +5,10 @@ no password is tried at all, the attempt is logged as ``throttled`` and the visi
 in Swedish when to try again. Failures are counted in the audit log (intro_sodertorn.audit).
 """
 
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -74,13 +77,15 @@ class ThrottledPasswordResetForm(PasswordResetForm):
 
         Looking the address up and talking to the mail server happen in the job, so the answer takes the same time
         whether an account has the address or not (sending in the request told who has an account)."""
-        if request is not None and domain_override is None:
-            from django.contrib.sites.shortcuts import get_current_site
-
-            domain_override = get_current_site(request).domain
-        names = ("subject_template_name", "email_template_name", "html_email_template_name", "from_email")
-        options = {"domain_override": domain_override, "use_https": use_https}
-        options |= {key: kwargs[key] for key in names if kwargs.get(key) is not None}
+        # The link is built from SITE_URL (the portal's public address), never from the Host header of the request.
+        site = urlsplit(settings.SITE_URL)
+        options = {
+            "domain_override": domain_override or site.netloc,
+            "use_https": site.scheme == "https",
+            "subject_template_name": "registration/password_reset_subject.txt",
+            "email_template_name": "registration/password_reset_email.txt",
+        }
+        options |= {key: kwargs[key] for key in ("html_email_template_name", "from_email") if kwargs.get(key)}
         from .tasks import send_password_reset
 
         send_password_reset.delay(self.cleaned_data["email"], options)

@@ -315,7 +315,7 @@ SAFE_TEXT_PARAMETERS = {
     ("object_id", "path"): "Django admin: an object's primary key",
     ("content_type_id", "path"): "Django admin: a content type's id",
     ("id", "str"): "Django admin: a user's primary key (change password)",
-    ("path", "regex"): "media files (debug only)",
+    ("language", "slug"): "an insats's text language: a public language's code (ar, en, so ...)",
     ("url", "regex"): "Django admin: the catch-all for unknown admin pages",
     ("lang", "publiclang"): "the public catalogue's language code (ar, en, so ...)",
 }

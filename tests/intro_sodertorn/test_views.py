@@ -1,6 +1,7 @@
 """The portal core's pages: login, logout, home per role, language, exports, accessibility."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -95,7 +96,12 @@ def test_password_reset_by_email_lets_the_user_choose_a_new_password(cast, anony
     response = anonymous_client.post("/losenord/aterstall/", {"email": cast["lasare"].email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://[^/]+(/losenord/aterstall/[^\s]+/)", mail.outbox[0].body).group(1)
+    message = mail.outbox[0]
+    assert message.subject == "Nytt lösenord till portalen Introduktion Södertörn"
+    assert "Någon, förhoppningsvis du, har bett om ett nytt lösenord för kontot ”lasare”" in message.body
+    # The link is built from SITE_URL, not from the request's Host header.
+    assert re.search(r"^" + re.escape(settings.SITE_URL.rstrip("/")) + r"/losenord/aterstall/", message.body, re.M)
+    link = re.search(r"https?://[^/]+(/losenord/aterstall/[^\s]+/)", message.body).group(1)
     form_page = anonymous_client.get(link, follow=True)
     assert form_page.status_code == 200
     set_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
