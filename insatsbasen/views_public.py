@@ -164,7 +164,7 @@ def _qr_svg(url):
     """The page's address as a QR code (inline SVG: no image request, allowed by the CSP, sharp in print)."""
     import segno
 
-    return mark_safe(segno.make(url, error="m").svg_inline(scale=3, dark="#000", light="#fff"))  # noqa: S308
+    return mark_safe(segno.make(url, error="m").svg_inline(omitsize=True, dark="#000", light="#fff"))  # noqa: S308
 
 
 def hsds_docs(request):
