@@ -209,22 +209,24 @@ def _retry_at(failures, limit, window):
     return times[-1] + window
 
 
-def password_reset_blocked(ip, now=None):
-    """True when this address asked for PASSWORD_RESETS_PER_IP resets within the window."""
+def _address_limit_reached(kind, ip, limit, window_seconds, now=None):
+    """True when this address has ``limit`` events of ``kind`` within the last ``window_seconds``."""
     if not ip:
         return False
-    start = (now or timezone.now()) - timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW)
-    recent = AuditEvent.objects.filter(kind=Kind.PASSWORD_RESET_REQUESTED, ip_address=ip, at__gte=start)
-    return recent.count() >= settings.PASSWORD_RESETS_PER_IP
+    start = (now or timezone.now()) - timedelta(seconds=window_seconds)
+    return AuditEvent.objects.filter(kind=kind, ip_address=ip, at__gte=start).count() >= limit
+
+
+def password_reset_blocked(ip, now=None):
+    """True when this address asked for PASSWORD_RESETS_PER_IP resets within the window."""
+    limit, window = settings.PASSWORD_RESETS_PER_IP, settings.LOGIN_THROTTLE_WINDOW
+    return _address_limit_reached(Kind.PASSWORD_RESET_REQUESTED, ip, limit, window, now)
 
 
 def anonymous_form_blocked(ip, now=None):
     """True when this address sent ANONYMOUS_FORMS_PER_IP forms of the open part within the window."""
-    if not ip:
-        return False
-    start = (now or timezone.now()) - timedelta(seconds=settings.ANONYMOUS_FORM_WINDOW)
-    recent = AuditEvent.objects.filter(kind=Kind.ANONYMOUS_FORM, ip_address=ip, at__gte=start)
-    return recent.count() >= settings.ANONYMOUS_FORMS_PER_IP
+    limit, window = settings.ANONYMOUS_FORMS_PER_IP, settings.ANONYMOUS_FORM_WINDOW
+    return _address_limit_reached(Kind.ANONYMOUS_FORM, ip, limit, window, now)
 
 
 # --- Retention -------------------------------------------------------------------------------
