@@ -314,7 +314,8 @@ LOGIN_THROTTLE_WINDOW = 15 * 60
 LOGIN_FAILURES_PER_USERNAME = 5
 LOGIN_FAILURES_PER_IP = 30
 PASSWORD_RESETS_PER_IP = 5
-PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60  # a reset link works for three days (registration/password_reset_email.txt says so)
+# A reset link works for three days (registration/password_reset_email.txt says so).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 # Forms anyone can send (the accessibility report): per address and hour, and e-mails to staff per hour (the excess
 # is kept in the portal and counted in the next e-mail).
 ANONYMOUS_FORMS_PER_IP = 5

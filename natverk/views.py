@@ -561,9 +561,18 @@ def municipality_list(request):
 def municipality_detail(request, code):
     """One municipality and its neighbours in every part of the portal, each as the viewer may see it."""
     municipality = get_object_or_404(Municipality, code=code)
-    context = {"municipality": municipality, "today": timezone.localdate()}
-    context |= _municipality_neighbours(request.user, municipality)
+    context = {"municipality": municipality, "today": timezone.localdate(), "shown": MUNICIPALITY_SHOWN}
+    for name, found in _municipality_neighbours(request.user, municipality).items():
+        if name in ("contacts", "insatser", "action_points"):
+            # A large municipality has thousands: the page shows the first ones and links to the full list.
+            context[f"{name}_total"] = found.count()
+            found = found[:MUNICIPALITY_SHOWN]
+        context[name] = found
     return render(request, "natverk/municipality_detail.html", context)
+
+
+# How many contacts, insatser and open action points the municipality page lists before "Visa alla N".
+MUNICIPALITY_SHOWN = 25
 
 
 def _municipality_neighbours(user, municipality):

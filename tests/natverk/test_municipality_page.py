@@ -94,3 +94,20 @@ def test_an_action_point_links_its_network_decision_organisations_and_municipali
 def test_the_contact_page_links_its_municipality(huddinge_world, client_as):
     body = client_as("lasare").get(reverse("natverk:contact_detail", args=[huddinge_world["contact"].pk]))
     assert reverse("natverk:municipality_detail", args=["0126"]) in body.content.decode()
+
+
+def test_a_large_municipality_lists_the_first_ones_and_links_to_the_full_lists(make_insats, client_as, municipalities):  # noqa: F811
+    from natverk.views import MUNICIPALITY_SHOWN
+
+    huddinge = municipalities["Huddinge"]
+    for number in range(MUNICIPALITY_SHOWN + 2):
+        make_insats(f"Kurs {number:02}", languages=["sv"])
+        Contact.objects.create(name=f"Person {number:02}", municipality=huddinge)
+    response = client_as("strateg").get(reverse("natverk:municipality_detail", args=["0126"]))
+    assert len(response.context["insatser"]) == MUNICIPALITY_SHOWN == len(response.context["contacts"])
+    assert response.context["insatser_total"] == MUNICIPALITY_SHOWN + 2
+    body = response.content.decode()
+    assert f"Visa alla {MUNICIPALITY_SHOWN + 2} insatser i listan" in body
+    assert f"Visa alla {MUNICIPALITY_SHOWN + 2} kontakter i listan" in body
+    listed = client_as("strateg").get(reverse("insatsbasen:index"), {"municipality": huddinge.pk})
+    assert listed.context["page"].paginator.count == MUNICIPALITY_SHOWN + 2
