@@ -22,7 +22,8 @@ def panels(request):
     visible = ActionPoint.objects.visible_to(user).select_related("owner_user", "owner_contact")
     result = []
     if not can_manage(user) and is_steering_member(user):
-        reports = list(ReportSnapshot.objects.filter(published_at__isnull=False).order_by("-published_at")[:5])
+        published = ReportSnapshot.objects.filter(published_at__isnull=False).defer("data", "introduction")
+        reports = list(published.order_by("-published_at")[:5])
         if reports:
             result.append(
                 Panel(_("Reports to the steering group"), "uppdrag/home_reports.html", {"reports": reports}, order=30)

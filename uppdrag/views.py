@@ -260,7 +260,9 @@ def health_edit(request, kind, pk):
 @require_GET
 def report_list(request):
     require_manager(request)
-    snapshots = ReportSnapshot.objects.select_related("created_by")
+    # The list shows titles and dates: the frozen content (every point of the period, often hundreds of kB) stays
+    # in the database.
+    snapshots = ReportSnapshot.objects.select_related("created_by").defer("data", "introduction")
     return render(request, "uppdrag/report_list.html", {"snapshots": snapshots})
 
 
