@@ -78,8 +78,15 @@ def report_previous(report):
     )
 
 
-def report_values_save(report, user, cleaned, action=ReportEvent.Action.SAVED, explanations=None):
+class ReportChangedError(Exception):
+    """Someone saved the report after the form was drawn: nothing was written (the input is kept by the view)."""
+
+
+def report_values_save(report, user, cleaned, action=ReportEvent.Action.SAVED, explanations=None, seen=None):
     """Store validated figures (all of them, or none); log what changed. Returns the number of changes.
+
+    ``seen``: the report's ``updated_at`` (ISO text) when the form was drawn; when the report has changed since,
+    ReportChangedError is raised and nothing is written, so a stale form never puts back the old figures.
 
     ``explanations``: {(code, key): text} for figures that differ a lot from last year; stored on the
     value, read by the approver and shown on the dashboards as a footnote.
@@ -93,6 +100,8 @@ def report_values_save(report, user, cleaned, action=ReportEvent.Action.SAVED, e
     }
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
+        if seen is not None and seen != report.updated_at.isoformat():
+            raise ReportChangedError()
         existing = {(row.indicator.code, row.key): row for row in report.values.select_related("indicator")}
         changes = {}
         for (code, key), value in cleaned.items():

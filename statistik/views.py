@@ -220,7 +220,9 @@ def report_detail(request, pk):
         context = _report_context(request, report, raw=raw, errors=errors, raw_explanations=explanations)
         return render(request, "statistik/report.html", context, status=400)
     try:
-        services.report_values_save(report, request.user, cleaned, explanations=explanations)
+        services.report_values_save(
+            report, request.user, cleaned, explanations=explanations, seen=request.POST.get("seen") or None
+        )
         if "submit" not in request.POST:
             messages.success(request, _("The draft is saved."))
         elif problems := _submit_problems(request, report, indicators, cleaned):
@@ -229,6 +231,17 @@ def report_detail(request, pk):
         else:
             services.report_submit(report, request.user)
             messages.success(request, _("The report is submitted to the region."))
+    except services.ReportChangedError:
+        report.refresh_from_db()
+        messages.error(
+            request,
+            _(
+                "Someone else saved this report after you opened it. Nothing was saved. Your figures are kept below: "
+                "compare with the saved report (open it in a new tab) and save again."
+            ),
+        )
+        context = _report_context(request, report, raw=raw, raw_explanations=explanations)
+        return render(request, "statistik/report.html", context, status=409)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     return redirect("statistik:report", pk=report.pk)

@@ -277,3 +277,29 @@ def test_an_unknown_indicator_or_export_is_not_found(client_as, catalogue):
     client = client_as("lasare")
     assert client.get(reverse("statistik:dashboard_indicator", args=["NOPE"])).status_code == 404
     assert client.post(reverse("statistik:export", args=["statistik.nope"])).status_code == 404
+
+
+def test_a_stale_form_never_puts_back_the_old_figures(client_as, botkyrka_report):
+    """Two reporters open the report; the first saves; the second's save (made on the old page) is refused, nothing
+    is written, and the second's figures are kept in the form with a message in Swedish."""
+    import re
+
+    first, second = client_as("rapportor-botkyrka"), client_as("rapportor-botkyrka")
+    url = reverse("statistik:report", args=[botkyrka_report.pk])
+    seen = re.search(r'name="seen" value="([^"]+)"', second.get(url).content.decode()).group(1)
+    figures = {("MOT_TOT", "K"): "5", ("MOT_TOT", "M"): "7", ("MOT_TOT", "T"): "12"}
+    first_seen = re.search(r'name="seen" value="([^"]+)"', first.get(url).content.decode()).group(1)
+    assert first_seen == seen
+    data = {f"v-{code}-{key}": value for (code, key), value in figures.items()}
+    assert first.post(url, {**data, "save": "1", "seen": first_seen}).status_code == 302
+    stale = {"v-MOT_TOT-K": "6", "v-MOT_TOT-M": "7", "v-MOT_TOT-T": "13", "save": "1", "seen": seen}
+    response = second.post(url, stale)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Någon annan sparade rapporten" in page and 'value="13"' in page
+    values = {(v.indicator.code, v.key): v.value for v in Value.objects.filter(report=botkyrka_report)}
+    assert values[("MOT_TOT", "T")] == 12, "the first reporter's figures stand"
+    assert ReportEvent.objects.filter(report=botkyrka_report, action="saved").count() == 1
+    # The refused page carries the new state: saving it again (deliberately) goes through.
+    fresh = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    assert second.post(url, {**stale, "seen": fresh}).status_code == 302
