@@ -5,7 +5,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -152,11 +152,13 @@ class InsatsQuerySet(models.QuerySet):
         return self.filter(status__in=[Insats.Status.DRAFT, Insats.Status.PUBLISHED, Insats.Status.PAUSED])
 
     def for_municipality(self, municipality):
-        """Owned by or run together with the municipality."""
+        """Owned by or run together with the municipality. EXISTS, not a join with DISTINCT: the page's sort and
+        LIMIT then need no de-duplication of every matching row first (the municipality page, the list's filter)."""
         municipality_id = getattr(municipality, "pk", municipality)
-        return self.filter(
-            Q(owner_municipality_id=municipality_id) | Q(participating_municipalities__id=municipality_id)
-        ).distinct()
+        shared = Insats.participating_municipalities.through.objects.filter(
+            insats_id=OuterRef("pk"), municipality_id=municipality_id
+        )
+        return self.filter(Q(owner_municipality_id=municipality_id) | Q(Exists(shared)))
 
     def offering_language(self, code):
         """Offered in the language (ISO 639 code). On PostgreSQL jsonb containment, answered from the GIN index on
