@@ -14,6 +14,8 @@ from django.utils.translation import pgettext_lazy
 from intro_sodertorn import access
 from intro_sodertorn.models import Role
 
+from .public_i18n import PUBLIC_LANGUAGES
+
 # ISO 639-1 codes (639-3 where no two-letter code exists) of the languages insatser are offered in,
 # with their Swedish names. A constant table: the list changes seldom and must not depend on data.
 LANGUAGES = [
@@ -574,18 +576,9 @@ class SearchLog(models.Model):
         return self.query
 
 
-# The public catalogue's languages other than Swedish (insatsbasen/public_i18n.py), by their code in the URL: the
-# languages an insats's texts can be translated into.
-TEXT_LANGUAGES = [
-    ("lattlast", "Lättläst svenska"),
-    ("en", "English"),
-    ("ar", "العربية"),
-    ("prs", "دری"),
-    ("fa", "فارسی"),
-    ("so", "Soomaali"),
-    ("ti", "ትግርኛ"),
-    ("uk", "Українська"),
-]
+# The public catalogue's languages other than Swedish, by their code in the URL and named in themselves: the
+# languages an insats's texts can be written in.
+TEXT_LANGUAGES = [(language.url_code, language.native_name) for language in PUBLIC_LANGUAGES if language.url_code]
 
 
 class InsatsText(models.Model):

@@ -17,6 +17,7 @@ from intro_sodertorn.exports import export_start
 from . import gaps, imports, search, services, stats
 from .forms import SORTS, ImportForm, InsatsFilter, InsatsForm, InsatsTextForm, place_formset
 from .models import LANGUAGES, TEXT_LANGUAGES, Category, Insats, InsatsText
+from .public_i18n import BY_URL_CODE
 
 PAGE_SIZE = 25
 
@@ -251,7 +252,10 @@ def texts(request, pk):
     """The insats's texts in the public languages: which exist, each one's link to write or change it."""
     insats = get_insats_for_user(request, pk, write=True)
     existing = {text.language: text for text in insats.texts.all()}
-    languages = [{"code": code, "name": name, "text": existing.get(code)} for code, name in TEXT_LANGUAGES]
+    languages = [
+        {"code": code, "name": name, "html_lang": BY_URL_CODE[code].html_lang, "text": existing.get(code)}
+        for code, name in TEXT_LANGUAGES
+    ]
     return render(request, "insatsbasen/texts.html", {"insats": insats, "languages": languages})
 
 
@@ -283,11 +287,11 @@ def text_edit(request, pk, language):
         else:
             messages.success(request, _("The texts in %(language)s were saved.") % {"language": names[language]})
             return redirect("insatsbasen:texts", pk=insats.pk)
-    rtl = language in ("ar", "prs", "fa")
+    public = BY_URL_CODE[language]
     return render(
         request,
         "insatsbasen/text_form.html",
-        {"insats": insats, "form": form, "language": language, "language_name": names[language], "rtl": rtl},
+        {"insats": insats, "form": form, "language": language, "language_name": names[language], "public": public},
     )
 
 
