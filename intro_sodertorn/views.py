@@ -13,6 +13,8 @@ from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -176,9 +178,6 @@ def accessibility_report_notify(report):
     """Send a reported accessibility problem to every strategist, at most ACCESSIBILITY_MAILS_PER_HOUR e-mails an
     hour: beyond that the report is kept unmailed (Django admin lists it) and the next e-mail counts the waiting
     ones, so a flood from many addresses cannot bury the strategist's inbox."""
-    from django.urls import reverse
-    from django.utils import timezone
-
     hour_ago = timezone.now() - datetime.timedelta(hours=1)
     if AccessibilityReport.objects.filter(mailed=True, created_at__gte=hour_ago).count() >= (
         settings.ACCESSIBILITY_MAILS_PER_HOUR
