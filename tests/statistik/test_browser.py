@@ -33,6 +33,7 @@ def test_a_report_goes_from_the_reporter_through_the_region_to_the_managers_dash
     assert "KIS-rapporter att lämna" in page.content()
     page.get_by_role("link", name=f"Rapport Botkyrka {period}").click()
     page.get_by_role("button", name="Starta rapporten").click()  # the link itself changes nothing
+    page.wait_for_load_state()  # the live sums' script runs at the end of the page: type only once it has
     page.get_by_label("Mottagna under perioden, Kvinnor").fill("12")
     page.get_by_label("Mottagna under perioden, Män").fill("9")
     # The live sum beside the total helps while typing.
