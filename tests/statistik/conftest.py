@@ -32,12 +32,14 @@ def period(catalogue):
 
 @pytest.fixture
 def make_report(catalogue, cast):
-    """``make_report(municipality, period, values={("MOT_TOT", "T"): 10}, status="approved")``."""
+    """``make_report(municipality, period, values={("MOT_TOT", "T"): 10}, status="approved", version=None)``;
+    the version is the seeded catalogue unless another is given."""
     from statistik.models import Indicator, Report, Value
 
-    def make(municipality, period, values=None, status="draft"):
-        report = Report.objects.create(municipality=municipality, period=period, version=catalogue, status=status)
-        indicators = {i.code: i for i in Indicator.objects.filter(version=catalogue)}
+    def make(municipality, period, values=None, status="draft", version=None):
+        version = version or catalogue
+        report = Report.objects.create(municipality=municipality, period=period, version=version, status=status)
+        indicators = {i.code: i for i in Indicator.objects.filter(version=version)}
         for (code, key), value in (values or {}).items():
             Value.objects.create(
                 report=report, indicator=indicators[code], key=key, value=None if value is None else Decimal(value)

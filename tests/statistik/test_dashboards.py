@@ -187,3 +187,79 @@ def test_indicator_names_are_swedish_data_with_the_english_name_on_english_pages
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(url).content.decode()
     assert '<h1 class="h2">Share of exits to work or studies</h1>' in html and "Over time, per municipality" in html
+
+
+def _header_cells(html, marker):
+    """The period column headers of the first table after ``marker``, as (text, has the definition mark)."""
+    head = html.split(marker)[1].split("</thead>")[0]
+    cells = re.findall(r'<th scope="col" class="num">(.*?)</th>', head, flags=re.S)
+    return [(re.sub(r"<[^>]+>|\s", "", cell).split("◆")[0], "kis-def-mark" in cell) for cell in cells]
+
+
+def test_a_change_of_definition_is_marked_in_the_series_with_the_old_and_new_definition(
+    client_as, cast, make_report, municipalities, catalogue, period
+):
+    from statistik import services
+
+    new = services.catalogue_version_create(cast["statistik-region"], "KIS 2013", 2013)
+    changed = new.indicators.get(code="AVS_ARB")
+    services.indicator_update(changed, cast["statistik-region"], {"definition": "Arbete minst tre månader i följd."})
+    later = Period.objects.create(year=2013, deadline=datetime.date(2014, 2, 28))
+    following = Period.objects.create(year=2014, deadline=datetime.date(2015, 2, 28))
+    for name in ("Botkyrka", "Huddinge", "Haninge", "Salem", "Tyresö", "Nynäshamn"):
+        make_report(municipalities[name], period, exits(20), status="approved")
+        make_report(municipalities[name], later, exits(22), status="approved", version=new)
+        make_report(municipalities[name], following, exits(24), status="approved", version=new)
+    client = client_as("introchef-botkyrka")
+
+    html = client.get(reverse("statistik:dashboard_indicator", args=["AVS_ARB"])).content.decode()
+    # The table: the mark sits on 2013 only, the first period under the new definition, and links to both texts.
+    assert _header_cells(html, "Över tid, per kommun") == [("2012", False), ("2013", True), ("2014", False)]
+    changes = html.split('id="definition-changes"')[1].split("</section>")[0]
+    assert "minst en sammanhängande månad" in changes and "Arbete minst tre månader i följd." in changes
+    assert "2013" in changes and "2012" not in changes
+    # The chart: a vertical line in each drawing, said in words for those who do not see it.
+    chart = html.split("Över tid, per kommun")[1].split("<table")[0]
+    assert chart.count('class="kis-definition-mark"') == chart.count("<svg") >= 1  # the wide and the narrow chart
+    assert "definitionen ändrades från 2013" in html.lower()
+
+    # An indicator whose definition did not change has no mark and no section.
+    html = client.get(reverse("statistik:dashboard_indicator", args=["MOT_TOT"])).content.decode()
+    assert "kis-def-mark" not in html and 'id="definition-changes"' not in html
+    assert 'class="kis-definition-mark"' not in html
+
+
+def test_a_municipality_is_compared_over_every_period_with_the_municipalities_chosen(
+    client_as, make_report, municipalities, period
+):
+    later = Period.objects.create(year=2013, deadline=datetime.date(2014, 2, 28))
+    # Exits in total (a key figure): Botkyrka 50 and 55, Huddinge 60 and 3, Haninge 40 and 41, Salem 26 and 27.
+    for name, first, second in (("Botkyrka", 30, 35), ("Huddinge", 40, None), ("Haninge", 20, 21), ("Salem", 6, 7)):
+        make_report(municipalities[name], period, exits(first), status="approved")
+        figures = exits(1, studies=1, other=1) if second is None else exits(second)
+        make_report(municipalities[name], later, figures, status="approved")
+    botkyrka, huddinge, salem = (municipalities[name] for name in ("Botkyrka", "Huddinge", "Salem"))
+    url = reverse("statistik:dashboard_municipality", args=[botkyrka.pk])
+    client = client_as("introchef-botkyrka")
+
+    def rows(html):
+        """The AVS_TOT table's rows: {row header: [cells as text]}."""
+        table = html.split('id="p-AVS_TOT"')[1].split("</table>")[0].split("<tbody>")[1]
+        found = re.findall(r'<th scope="row"[^>]*>(.*?)</th>(.*?)</tr>', table, flags=re.S)
+        return {
+            head.strip(): [re.sub(r"<[^>]+>|\s", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)]
+            for head, cells in found
+        }
+
+    plain = rows(client.get(url).content.decode())
+    assert plain["Botkyrka"] == ["50", "55"] and "Huddinge" not in plain
+
+    chosen = rows(client.get(url, {"jamfor": [huddinge.pk, salem.pk]}).content.decode())
+    assert chosen["Botkyrka"] == ["50", "55"]
+    # Every period, each chosen municipality's own row, under the same disclosure rule as everywhere else:
+    # Huddinge's 3 exits in 2013 are not Botkyrka's to see.
+    assert chosen["Huddinge"] == ["60", "&lt;5"]
+    assert chosen["Salem"] == ["26", "27"]
+    # The chosen boxes stay ticked; a made-up or foreign value is ignored, not an error.
+    html = client.get(url, {"jamfor": [str(huddinge.pk), "x", "99999999"]}).content.decode()
+    assert f'value="{huddinge.pk}" id="jamfor-{huddinge.pk}" checked' in html and "Salem</th>" not in html
