@@ -119,6 +119,17 @@ class ContactForm(VersionedFormMixin, forms.ModelForm):
 
 
 @cap_text_fields
+class NetworkFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or purpose"), required=False)
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality represented"),
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        empty_label=_("All"),
+        widget=FastSelect(attrs={"class": "form-select"}),
+    )
+
+
 class ContactFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     # Several hundred organisations: only their names are read, and the options are written in one pass

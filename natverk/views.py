@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -37,6 +38,7 @@ from .forms import (
     MeetingForm,
     MembershipEndForm,
     MembershipForm,
+    NetworkFilterForm,
     NetworkForm,
     OrganisationForm,
     OtherAttendeeFormSet,
@@ -356,12 +358,26 @@ def retention_review(request):
 @require_GET
 def network_list(request):
     networks = Network.objects.visible_to(request.user).select_related("convenor")
-    query = clean_query(request.GET.get("q"))
+    form = NetworkFilterForm(request.GET or None)
+    # An unknown municipality (a stale or edited link) is no filter, not an error; the search text still applies.
+    query, municipality = clean_query(request.GET.get("q")), None
+    if form.is_valid():
+        municipality = form.cleaned_data["municipality"]
     if query:
         networks = word_filter(networks, query, ["name", "purpose"])
+    if municipality:
+        # The networks where the municipality has a current representative (the municipality page's "Visa alla").
+        represented = Membership.objects.current().filter(municipality=municipality).values("network_id")
+        networks = networks.filter(pk__in=represented)
     counts = dict(Membership.objects.current().values("network").annotate(n=Count("id")).values_list("network", "n"))
     rows = [(network, counts.get(network.pk, 0)) for network in networks]
-    context = {"rows": rows, "q": query, "is_admin": is_register_admin(request.user)}
+    context = {
+        "rows": rows,
+        "form": form,
+        "q": query,
+        "municipality": municipality,
+        "is_admin": is_register_admin(request.user),
+    }
     return render(request, "natverk/network_list.html", context)
 
 
@@ -563,16 +579,66 @@ def municipality_detail(request, code):
     municipality = get_object_or_404(Municipality, code=code)
     context = {"municipality": municipality, "today": timezone.localdate(), "shown": MUNICIPALITY_SHOWN}
     for name, found in _municipality_neighbours(request.user, municipality).items():
+        if name == "representation":
+            context["representation"], context["representation_total"] = _representation_by_network(found)
+            continue
         if name in ("contacts", "insatser", "action_points"):
             # A large municipality has thousands: the page shows the first ones and links to the full list.
-            context[f"{name}_total"] = found.count()
+            total = _insats_total(request.user, municipality) if name == "insatser" else found.count()
+            context[f"{name}_total"] = total
             found = found[:MUNICIPALITY_SHOWN]
         context[name] = found
     return render(request, "natverk/municipality_detail.html", context)
 
 
-# How many contacts, insatser and open action points the municipality page lists before "Visa alla N".
+# How many contacts, insatser, networks and open action points the municipality page lists before "Visa alla N".
 MUNICIPALITY_SHOWN = 25
+# Representatives named per network on the municipality page; the network's page lists them all.
+REPRESENTATIVES_SHOWN = 5
+
+
+def _insats_total(user, municipality):
+    """How many of the insatser on the page's list there are (``for_municipality``, active, visible to the user),
+    counted as owned + run together with it but owned by another: two counts an index answers, where one count over
+    "owned OR shared" reads every insats."""
+    from insatsbasen.models import Insats
+
+    active = Insats.objects.visible_to(user).active()
+    owned = active.filter(owner_municipality=municipality).count()
+    shared = active.filter(participating_municipalities=municipality).exclude(owner_municipality=municipality).count()
+    return owned + shared
+
+
+def _representation_by_network(memberships):
+    """The municipality's current representation, one entry per network: ``([{"network", "members", "more"}], the
+    number of networks)``. At most MUNICIPALITY_SHOWN networks and REPRESENTATIVES_SHOWN names in each are read (a
+    window function numbers the members per network), however many memberships a large municipality has."""
+    per_network = memberships.values("network_id").annotate(n=Count("id")).order_by()
+    counts = {row["network_id"]: row["n"] for row in per_network}
+    networks = list(
+        Network.objects.filter(pk__in=counts).order_by("name", "pk").only("pk", "name")[:MUNICIPALITY_SHOWN]
+    )
+    place = Window(RowNumber(), partition_by=F("network_id"), order_by=[F("contact__name").asc(), F("pk").asc()])
+    first = (
+        memberships.filter(network__in=networks)
+        .annotate(place=place)
+        .filter(place__lte=REPRESENTATIVES_SHOWN)
+        .select_related(None)
+        .select_related("contact")
+        .order_by("contact__name", "pk")
+    )
+    members = {}
+    for membership in first:
+        members.setdefault(membership.network_id, []).append(membership)
+    entries = [
+        {
+            "network": network,
+            "members": members.get(network.pk, []),
+            "more": counts[network.pk] - len(members.get(network.pk, [])),
+        }
+        for network in networks
+    ]
+    return entries, len(counts)
 
 
 def _municipality_neighbours(user, municipality):

@@ -111,3 +111,63 @@ def test_a_large_municipality_lists_the_first_ones_and_links_to_the_full_lists(m
     assert f"Visa alla {MUNICIPALITY_SHOWN + 2} kontakter i listan" in body
     listed = client_as("strateg").get(reverse("insatsbasen:index"), {"municipality": huddinge.pk})
     assert listed.context["page"].paginator.count == MUNICIPALITY_SHOWN + 2
+
+
+def test_representation_is_one_line_per_network_with_the_first_names_and_a_link_to_every_network(
+    client_as, municipalities
+):
+    from natverk.views import MUNICIPALITY_SHOWN, REPRESENTATIVES_SHOWN
+
+    huddinge, botkyrka = municipalities["Huddinge"], municipalities["Botkyrka"]
+    today = timezone.localdate()
+    networks = [Network.objects.create(name=f"Nätverk {number:02}") for number in range(MUNICIPALITY_SHOWN + 3)]
+    for number in range(REPRESENTATIVES_SHOWN + 2):  # seven representatives of Huddinge in the first network
+        contact = Contact.objects.create(name=f"Person {number:02}", municipality=huddinge)
+        Membership.objects.create(network=networks[0], contact=contact, municipality=huddinge)
+    lone = Contact.objects.create(name="Ensam Representant", municipality=huddinge)
+    for network in networks[1:]:
+        Membership.objects.create(network=network, contact=lone, municipality=huddinge)
+    # Not Huddinge's representation: an ended membership, one not yet begun, one for Botkyrka.
+    ended = Network.objects.create(name="Avslutat nätverk")
+    Membership.objects.create(
+        network=ended, contact=lone, municipality=huddinge, valid_to=today - datetime.timedelta(days=1)
+    )
+    Membership.objects.create(
+        network=ended, contact=lone, municipality=huddinge, valid_from=today + datetime.timedelta(days=5)
+    )
+    Membership.objects.create(network=ended, contact=lone, municipality=botkyrka)
+
+    client = client_as("lasare")
+    response = client.get(reverse("natverk:municipality_detail", args=["0126"]))
+    entries = response.context["representation"]
+    assert [entry["network"].name for entry in entries] == [n.name for n in networks[:MUNICIPALITY_SHOWN]]
+    first = entries[0]
+    assert [m.contact.name for m in first["members"]] == [f"Person {n:02}" for n in range(REPRESENTATIVES_SHOWN)]
+    assert first["more"] == 2 and all(entry["more"] == 0 for entry in entries[1:])
+    assert response.context["representation_total"] == MUNICIPALITY_SHOWN + 3
+    body = response.content.decode()
+    assert "och 2 till" in body and "Avslutat nätverk" not in body
+    link = f"{reverse('natverk:network_list')}?municipality={huddinge.pk}"
+    assert f'href="{link}">Visa alla {MUNICIPALITY_SHOWN + 3} nätverk i listan' in body
+
+    # The link: the networks where Huddinge is represented today, all of them, and nothing else.
+    listed = client.get(reverse("natverk:network_list"), {"municipality": huddinge.pk})
+    assert [network.name for network, _count in listed.context["rows"]] == [n.name for n in networks]
+    assert "där Huddinge har en representant" in listed.content.decode()
+    botkyrka_networks = client.get(reverse("natverk:network_list"), {"municipality": botkyrka.pk})
+    assert [network.name for network, _count in botkyrka_networks.context["rows"]] == ["Avslutat nätverk"]
+    # A stale or edited link filters nothing and is no error; the search text still applies.
+    stale = client.get(reverse("natverk:network_list"), {"municipality": "99999", "q": "Nätverk 01"})
+    assert stale.status_code == 200 and [n.name for n, _c in stale.context["rows"]] == ["Nätverk 01"]
+
+
+def test_the_insats_count_has_each_owned_or_shared_insats_once(make_insats, client_as, municipalities):  # noqa: F811
+    huddinge, botkyrka = municipalities["Huddinge"], municipalities["Botkyrka"]
+    own = make_insats("Egen kurs")
+    own.participating_municipalities.set([huddinge, botkyrka])  # owned and also listed as taking part: once
+    shared = make_insats("Botkyrkas kurs tillsammans med Huddinge", municipality="Botkyrka")
+    shared.participating_municipalities.set([huddinge])
+    make_insats("Botkyrkas egen kurs", municipality="Botkyrka")
+    make_insats("Arkiverad kurs", status=Insats.Status.ARCHIVED)
+    response = client_as("lasare").get(reverse("natverk:municipality_detail", args=["0126"]))
+    assert response.context["insatser_total"] == 2 == len(response.context["insatser"])
