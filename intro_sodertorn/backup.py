@@ -10,8 +10,8 @@ many-to-many tables included (each as its own file; the models' files leave thei
 many-to-many fields out so no link is written twice). Content types and permissions are not
 restored: ``migrate`` creates them in the target, with ids of its own, so every reference to
 them (admin log entries, user and group permissions) is written by natural key. Export files
-under MEDIA_ROOT are not in the archive (they are deleted after EXPORT_RETENTION_DAYS
-anyway); see README "Backups".
+(in the export storage: MEDIA_ROOT or the bucket) are not in the archive (they are deleted
+after EXPORT_RETENTION_DAYS anyway); see README "Backups".
 
 A restore goes into an empty, migrated database of the same migration state, in one
 transaction: the rows that migrations seeded are replaced by the archive's, sequences are

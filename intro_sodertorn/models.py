@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .storage import export_storage, export_upload_to
+
 
 class Role(models.Model):
     """A role a user holds, scoped to a municipality or regional."""
@@ -86,7 +88,8 @@ class ExportJob(models.Model):
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    # The file system or a bucket, from the environment (intro_sodertorn/storage.py).
+    file = models.FileField(_("file"), upload_to=export_upload_to, storage=export_storage, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("asked for"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)

@@ -157,7 +157,30 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # Export files (intro_sodertorn/storage.py): under MEDIA_ROOT, which web and worker must then share.
+    "exports": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
+# Or an S3-compatible bucket (AWS S3, MinIO, Ceph, …; django-storages), so web and workers on different hosts share
+# nothing but the bucket. The bucket stays private: the portal streams each download itself after its owner check.
+# Without an access key boto3 looks for credentials itself (AWS_* variables, an instance role).
+EXPORT_STORAGE_BUCKET = os.environ.get("EXPORT_STORAGE_BUCKET", "").strip()
+if EXPORT_STORAGE_BUCKET:
+    _export_bucket = {
+        "bucket_name": EXPORT_STORAGE_BUCKET,
+        "endpoint_url": os.environ.get("EXPORT_STORAGE_ENDPOINT_URL", "").strip() or None,
+        "region_name": os.environ.get("EXPORT_STORAGE_REGION", "").strip() or None,
+        "access_key": os.environ.get("EXPORT_STORAGE_ACCESS_KEY_ID", "").strip() or None,
+        "secret_key": os.environ.get("EXPORT_STORAGE_SECRET_ACCESS_KEY", "").strip() or None,
+        # Never replace an object: a name taken gets a suffix (each job also writes in a folder of its own).
+        "file_overwrite": False,
+        # No ACL sent: objects get the bucket's own (private) policy.
+        "default_acl": None,
+    }
+    if bool(_export_bucket["access_key"]) != bool(_export_bucket["secret_key"]):
+        raise ImproperlyConfigured(
+            "Set both EXPORT_STORAGE_ACCESS_KEY_ID and EXPORT_STORAGE_SECRET_ACCESS_KEY, or neither."
+        )
+    STORAGES["exports"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _export_bucket}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -126,8 +126,14 @@ def export_download(request, pk):
     job = get_object_or_404(ExportJob, pk=pk, user=request.user)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
+    # Streamed by the portal from the export storage (the file system or a private bucket), never a redirect to a
+    # signed URL: the owner check above covers every download and the bucket need not be reachable from browsers.
+    try:
+        file = job.file.storage.open(job.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None  # deleted meanwhile (retention, erasure)
     name = job.file.name.rsplit("/", 1)[-1]
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+    return FileResponse(file, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
 
 
 # The result stated on /tillganglighet/: update when tests/accessibility changes (the number of

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.test import Client, override_settings
 
@@ -602,8 +601,8 @@ def world(django_db_setup, django_db_blocker):
 def clients(world, db):
     """A logged-in test client per role; the export file of admin-huddinge exists in this test's storage."""
     job = world.objects["export"]
-    if not default_storage.exists(job.file.name):
-        default_storage.save(job.file.name, ContentFile(world.secrets["export_file"].encode()))
+    if not job.file.storage.exists(job.file.name):
+        job.file.storage.save(job.file.name, ContentFile(world.secrets["export_file"].encode()))
     result = {}
     for role in ROLES:
         client = Client(raise_request_exception=False)
