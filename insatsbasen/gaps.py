@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from intro_sodertorn.exports import register_export
 from natverk.models import Municipality
 
+from . import counts
 from .models import LANGUAGES, Category, Insats, SearchLog
 
 LANGUAGE_NAMES = dict(LANGUAGES)
@@ -117,6 +118,42 @@ def gaps(user, language="", category=None, today=None):
     today = today or timezone.localdate()
     municipalities = list(Municipality.objects.members_on(today).order_by("name"))
     member_ids = {m.pk for m in municipalities}
+    # Published insatser are everyone's to read: the counts are the same for every user, counted once per state of
+    # the catalogue and choice (counts.py).
+    name = f"gaps:{language}:{category.pk if category else ''}:{sorted(member_ids)}"
+    state = counts.catalogue_state(today)
+    found = counts.counted(name, lambda: _offer_counts(today, member_ids, language, category), state=state)
+    by_category, category_totals, by_language, language_totals = found
+    offered = sorted(language_totals, key=lambda code: (-language_totals[code], str(LANGUAGE_NAMES.get(code, code))))
+    known = [code for code, _name in LANGUAGES if code not in language_totals]
+    since = today - datetime.timedelta(weeks=SEARCH_WEEKS)
+    searches = list(
+        SearchLog.objects.filter(week__gte=since)
+        .values("query")
+        .annotate(times=Sum("count"))
+        .order_by("-times", "query")
+        .values_list("query", "times")[:20]
+    )
+    return Gaps(
+        today=today,
+        language=language,
+        category=category,
+        municipalities=municipalities,
+        categories=list(Category.objects.order_by("position", "name")),
+        by_category=by_category,
+        category_totals=category_totals,
+        by_language=by_language,
+        language_totals=language_totals,
+        languages=offered,
+        unoffered=known,
+        arrived=newly_arrived(user, municipalities),
+        searches=searches,
+    )
+
+
+def _offer_counts(today, member_ids, language, category):
+    """``(by_category, category_totals, by_language, language_totals)``: the insatser available today per category and
+    language, in each member municipality (owned or run together with it) and in the region (each insats once)."""
     insatser = available_insatser(today)
     # Who each insats is for: the owner and the participating municipalities (two narrow queries, no objects).
     rows = list(insatser.values_list("pk", "category_id", "owner_municipality_id", "languages"))
@@ -141,32 +178,7 @@ def gaps(user, language="", category=None, today=None):
                 language_totals[code] += 1
                 for municipality_id in in_members:
                     by_language[(code, municipality_id)] += 1
-
-    offered = sorted(language_totals, key=lambda code: (-language_totals[code], str(LANGUAGE_NAMES.get(code, code))))
-    known = [code for code, _name in LANGUAGES if code not in language_totals]
-    since = today - datetime.timedelta(weeks=SEARCH_WEEKS)
-    searches = list(
-        SearchLog.objects.filter(week__gte=since)
-        .values("query")
-        .annotate(times=Sum("count"))
-        .order_by("-times", "query")
-        .values_list("query", "times")[:20]
-    )
-    return Gaps(
-        today=today,
-        language=language,
-        category=category,
-        municipalities=municipalities,
-        categories=list(Category.objects.order_by("position", "name")),
-        by_category=dict(by_category),
-        category_totals=dict(category_totals),
-        by_language=dict(by_language),
-        language_totals=dict(language_totals),
-        languages=offered,
-        unoffered=known,
-        arrived=newly_arrived(user, municipalities),
-        searches=searches,
-    )
+    return dict(by_category), dict(category_totals), dict(by_language), dict(language_totals)
 
 
 def newly_arrived(user, municipalities):

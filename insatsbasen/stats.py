@@ -6,6 +6,7 @@ from django.db.models import Count, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from . import counts
 from .models import (
     TEXT_LANGUAGES,
     FreshnessSnapshot,
@@ -26,30 +27,20 @@ def tables(user, trend=None):
     insatser = Insats.objects.visible_to(user)
     today = timezone.localdate()
     status_labels = dict(Insats.Status.choices)
-    by_municipality = (
-        insatser.values("owner_municipality__name").annotate(total=Count("pk")).order_by("owner_municipality__name")
+    # The counts over every insats, once per state of the catalogue (counts.py); the rest changes with every search
+    # and view and is read live from small tables or a LIMIT.
+    catalogue = counts.counted(
+        "statistics", lambda: _catalogue_counts(insatser, today), scope=counts.scope_of(insatser)
     )
-    by_category = (
-        insatser.values("category__name", "category__name_en")
-        .annotate(total=Count("pk"))
-        .order_by("category__position")
-    )
-    by_group = (
-        insatser.filter(target_groups__isnull=False)
-        .values("target_groups__name", "target_groups__name_en")
-        .annotate(total=Count("pk"))
-        .order_by("target_groups__name")
-    )
-    by_status = insatser.values("status").annotate(total=Count("pk")).order_by("status")
-    freshness = (
-        insatser.active()
-        .values("owner_municipality__name")
-        .annotate(total=Count("pk"), due=Count("pk", filter=_due_filter(today)))
-        .order_by("owner_municipality__name")
-    )
+    by_municipality, by_category, by_group = catalogue["municipality"], catalogue["category"], catalogue["group"]
+    by_status, freshness = catalogue["status"], catalogue["freshness"]
     weeks = SearchWeek.objects.order_by("-week")[:26]
     zero = SearchLog.objects.values("query").annotate(total=Sum("count")).order_by("-total", "query")[:25]
-    views = insatser.filter(view_count__gt=0).order_by("-view_count", "name")[:25]
+    views = (
+        insatser.filter(view_count__gt=0)
+        .order_by("-view_count", "name")
+        .values_list("name", "owner_municipality__name", "view_count")[:25]
+    )
     referrals = (
         ReferralCount.objects.filter(insats__in=insatser, week__gte=today - datetime.timedelta(weeks=26))
         .values("insats__name", "language")
@@ -97,11 +88,9 @@ def tables(user, trend=None):
         {
             "title": _("Most viewed insatser"),
             "header": [_("Insats"), _("Municipality"), _("Views")],
-            "rows": [
-                [i.name, i.owner_municipality.name, i.view_count] for i in views.select_related("owner_municipality")
-            ],
+            "rows": [list(row) for row in views],
         },
-        _texts_table(insatser),
+        _texts_table(catalogue["texts"]),
         {
             "title": _("Referral sheets, last half-year"),
             "header": [_("Insats"), _("Language"), _("Sheets")],
@@ -110,24 +99,57 @@ def tables(user, trend=None):
     ]
 
 
-def _texts_table(insatser):
-    """Per owning municipality: published insatser, and how many of them have texts in each public language."""
+def _catalogue_counts(insatser, today):
+    """Every count of the page that reads all insatser in ``insatser``, as plain data for the cache."""
     published = insatser.published()
-    by_owner = published.values("owner_municipality__name").annotate(n=Count("pk"))
-    totals = dict(by_owner.values_list("owner_municipality__name", "n"))
-    counts = {}
-    for name, language, n in (
+    texts = (
         InsatsText.objects.filter(insats__in=published)
         .values("insats__owner_municipality__name", "language")
         .annotate(n=Count("insats", distinct=True))
         .values_list("insats__owner_municipality__name", "language", "n")
-    ):
-        counts[(name, language)] = n
+    )
+    return {
+        "municipality": list(
+            insatser.values("owner_municipality__name").annotate(total=Count("pk")).order_by("owner_municipality__name")
+        ),
+        "category": list(
+            insatser.values("category__name", "category__name_en")
+            .annotate(total=Count("pk"))
+            .order_by("category__position")
+        ),
+        "group": list(
+            insatser.filter(target_groups__isnull=False)
+            .values("target_groups__name", "target_groups__name_en")
+            .annotate(total=Count("pk"))
+            .order_by("target_groups__name")
+        ),
+        "status": list(insatser.values("status").annotate(total=Count("pk")).order_by("status")),
+        "freshness": list(
+            insatser.active()
+            .values("owner_municipality__name")
+            .annotate(total=Count("pk"), due=Count("pk", filter=_due_filter(today)))
+            .order_by("owner_municipality__name")
+        ),
+        "texts": {
+            "published": list(
+                published.values("owner_municipality__name")
+                .annotate(n=Count("pk"))
+                .values_list("owner_municipality__name", "n")
+            ),
+            "languages": list(texts),
+        },
+    }
+
+
+def _texts_table(texts):
+    """Per owning municipality: published insatser, and how many of them have texts in each public language."""
+    totals = dict(texts["published"])
+    per_language = {(name, language): n for name, language, n in texts["languages"]}
     return {
         "title": _("Published insatser with texts in other languages"),
         "header": [_("Municipality"), _("Published"), *[name for _code, name in TEXT_LANGUAGES]],
         "rows": [
-            [name, total, *[counts.get((name, code), 0) for code, _name in TEXT_LANGUAGES]]
+            [name, total, *[per_language.get((name, code), 0) for code, _name in TEXT_LANGUAGES]]
             for name, total in sorted(totals.items())
         ],
         "full_width": True,

@@ -1,0 +1,95 @@
+"""Counts over the whole catalogue (insatsbasen/counts.py) are kept per state of the catalogue: never stale after a
+change through the one write path, a category's new name or interval, or a new day; one entry per reader's scope."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from insatsbasen import services
+from insatsbasen.gaps import gaps
+from insatsbasen.models import Insats
+
+pytestmark = pytest.mark.django_db
+
+
+def tables(client):
+    """The statistics page's tables: {title: rows}, and how many queries the page ran."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("insatsbasen:statistics"))
+    assert response.status_code == 200
+    return {str(table["title"]): [list(row) for row in table["rows"]] for table in response.context["tables"]}, len(
+        queries.captured_queries
+    )
+
+
+def test_the_statistics_follow_every_change_at_once_and_count_only_after_one(make_insats, cast, client_as, taxonomy):
+    sfi = taxonomy["categories"]["sfi"]
+    sfi.review_interval_months = 12
+    sfi.save()
+    huddinge = make_insats("Kurs i Huddinge", "Huddinge", category=sfi, languages=["sv"], verified_days_ago=200)
+    botkyrka = make_insats("Kurs i Botkyrka", "Botkyrka", category=sfi, languages=["sv"], verified_days_ago=10)
+    for insats in (huddinge, botkyrka):
+        services.insats_refresh_derived(insats)  # the review date, as every save through services sets it
+    strateg = cast["strateg"]
+    client = client_as("strateg")
+
+    client.get(reverse("insatsbasen:index"))  # the session's first page renews it; not what is counted here
+    first, counting = tables(client)
+    assert first["Insatser per kommun"] == [["Botkyrka", 1], ["Huddinge", 1]]
+    assert first["Aktualitet per kommun"] == [["Botkyrka", 1, 0, 100], ["Huddinge", 1, 0, 100]]
+    again, cached = tables(client)
+    assert again == first and cached < counting, "the same state is counted once"
+
+    # A new interval for the category makes Huddinge's insats, verified 200 days ago, due: no insats's history moved.
+    sfi.review_interval_months = 6
+    services.category_save(sfi, strateg)
+    assert tables(client)[0]["Aktualitet per kommun"] == [["Botkyrka", 1, 0, 100], ["Huddinge", 1, 1, 0]]
+    services.insats_verify(Insats.objects.get(pk=huddinge.pk), strateg)
+    assert tables(client)[0]["Aktualitet per kommun"][1] == ["Huddinge", 1, 0, 100]
+
+    # A status change and a renamed category.
+    services.insats_set_status(Insats.objects.get(pk=botkyrka.pk), Insats.Status.ARCHIVED, strateg)
+    sfi.name = "Svenska för invandrare"
+    services.category_save(sfi, strateg)
+    now = tables(client)[0]
+    assert ["Arkiverad", 1] in now["Insatser per status"] and ["Publicerad", 1] in now["Insatser per status"]
+    assert now["Insatser per kategori"] == [["Svenska för invandrare", 2]]
+
+    # Texts in another language.
+    services.insats_text_save(Insats.objects.get(pk=huddinge.pk), "ar", {"summary": "دورة"}, strateg, 0)
+    texts = tables(client)[0]["Publicerade insatser med texter på andra språk"]
+    assert texts[0][:2] == ["Huddinge", 1] and 1 in texts[0][2:]
+
+    # A new day: the review dates count against it without any change.
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=400)):
+        client.force_login(strateg)  # the session of 400 days ago has expired
+        assert tables(client)[0]["Aktualitet per kommun"][0] == ["Huddinge", 1, 1, 0]
+
+
+def test_each_reader_has_the_counts_of_what_they_may_read(make_insats, client_as):
+    make_insats("Publicerad kurs", "Huddinge")
+    make_insats("Arkiverad kurs", "Huddinge", status=Insats.Status.ARCHIVED)
+    # The strategist reads every insats; Huddinge's administrator also their archived one; so both count it.
+    assert ["Arkiverad", 1] in tables(client_as("strateg"))[0]["Insatser per status"]
+    assert ["Arkiverad", 1] in tables(client_as("admin-huddinge"))[0]["Insatser per status"]
+    # Botkyrka's administrator does not read Huddinge's archived insats, though the catalogue did not change.
+    assert ["Arkiverad", 1] not in tables(client_as("admin-botkyrka"))[0]["Insatser per status"]
+
+
+def test_the_gap_view_follows_a_change_at_once(make_insats, cast, taxonomy):
+    sfi = taxonomy["categories"]["sfi"]
+    insats = make_insats("SFI i Salem", "Salem", category=sfi, languages=["sv", "ar"])
+
+    def salem(data):
+        row = next(row for row in data.category_rows() if row["category"] == sfi)
+        return next(c["count"] for c in row["cells"] if c["municipality"].name == "Salem")
+
+    assert salem(gaps(cast["strateg"])) == 1
+    services.insats_set_status(Insats.objects.get(pk=insats.pk), Insats.Status.PAUSED, cast["strateg"])
+    assert salem(gaps(cast["strateg"])) == 0
+    assert salem(gaps(cast["strateg"], language="ar")) == 0
