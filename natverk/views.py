@@ -345,10 +345,12 @@ def retention_review(request):
         Contact.objects.visible_to(request.user)
         .due_for_retention_review()
         .select_related("organisation", "municipality")
-        .order_by("latest_activity")
+        .order_by("latest_activity", "pk")
     )
+    # Oldest activity first, 50 to a page: years of a register can leave hundreds to look at.
+    page = Paginator(contacts, 50).get_page(request.GET.get("sida"))
     log = AnonymisationLog.objects.select_related("performed_by")[:20]
-    return render(request, "natverk/retention_review.html", {"contacts": contacts, "log": log})
+    return render(request, "natverk/retention_review.html", {"page": page, "contacts": page, "log": log})
 
 
 # --- Networks and memberships ----------------------------------------------------------------

@@ -192,3 +192,20 @@ def test_contact_page_lists_owned_action_points_and_the_review_page_shows_the_lo
     client.post(reverse("natverk:contact_anonymise", args=[history["mona"].pk]), {"reason": "left", "confirm": "on"})
     body = client.get(reverse("natverk:retention_review")).content.decode()
     assert f"#{history['mona'].pk}" in body and "Personen har lämnat uppdraget" in body and "Maria Sandberg" in body
+
+
+def test_a_long_retention_review_is_paged_oldest_activity_first(client_as):
+    old = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    for number in range(53):
+        contact = Contact.objects.create(name=f"Inaktiv {number:02}")
+        Contact.objects.filter(pk=contact.pk).update(
+            updated_at=old + datetime.timedelta(days=number), last_activity_at=None
+        )
+    client = client_as("strateg")
+    first = client.get(reverse("natverk:retention_review"))
+    names = [contact.name for contact in first.context["page"]]
+    assert names == [f"Inaktiv {number:02}" for number in range(50)]
+    assert "53 kontakter ska ses över" in first.content.decode() and "sida=2" in first.content.decode()
+    second = client.get(reverse("natverk:retention_review"), {"sida": "2"})
+    assert [contact.name for contact in second.context["page"]] == ["Inaktiv 50", "Inaktiv 51", "Inaktiv 52"]
+    assert client.get(reverse("natverk:retention_review"), {"sida": "x"}).status_code == 200  # the first page
