@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from intro_sodertorn import access
 from intro_sodertorn.exports import export_start
 
-from . import gaps, imports, search, services, stats
+from . import counts, gaps, imports, search, services, stats
 from .forms import SORTS, ImportForm, InsatsFilter, InsatsForm, InsatsTextForm, place_formset
 from .models import LANGUAGES, TEXT_LANGUAGES, Category, Insats, InsatsText
 from .public_i18n import BY_URL_CODE
@@ -59,7 +59,10 @@ def filtered_insatser(user, params):
 @login_required
 def index(request):
     filterset, queryset, query, sort = filtered_insatser(request.user, request.GET)
-    page = search.CountingPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A ranked search counts its hits while it ranks them; a plain list reads its page by the sort's index and
+    # counts once per state of the catalogue and filter.
+    paginator = search.CountingPaginator if query else counts.CountedPaginator
+    page = paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     if query and page.number == 1:
         services.search_record(query, page.paginator.count)
     did_you_mean = search.did_you_mean(filterset.qs, query, request.GET) if query and not page.paginator.count else None

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 
 from natverk.models import Municipality
 
-from . import hsds, search, services
+from . import counts, hsds, search, services
 from .models import LANGUAGE_NAMES, LANGUAGES, Category, Insats, InsatsText, Place
 from .public_i18n import katalog_url, public_language
 
@@ -42,10 +42,13 @@ def index(request):
     unsearched = queryset
     if query:
         queryset = search.search(queryset, query).order_by("-rank", "name")
+        # The page's keys and the count in one narrow query, then its rows (with their prefetches) by key.
+        paginator = search.CountingPaginator(queryset, PAGE_SIZE)
     else:
-        queryset = queryset.order_by("category__position", "name")
-    # The page's keys and the count in one narrow query, then its rows (with their prefetches) by key.
-    page = search.CountingPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        # By category (in the categories' order), then by name: each page read from the (category, name) index.
+        categories = list(Category.objects.order_by("position", "name", "pk").values_list("pk", flat=True))
+        paginator = counts.CategoryOrderedPaginator(queryset, PAGE_SIZE, categories)
+    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -93,3 +93,53 @@ def test_the_gap_view_follows_a_change_at_once(make_insats, cast, taxonomy):
     services.insats_set_status(Insats.objects.get(pk=insats.pk), Insats.Status.PAUSED, cast["strateg"])
     assert salem(gaps(cast["strateg"])) == 0
     assert salem(gaps(cast["strateg"], language="ar")) == 0
+
+
+def test_the_public_list_pages_by_category_then_name_across_categories(make_insats, taxonomy, cast, client):
+    from insatsbasen.counts import CategoryOrderedPaginator
+    from insatsbasen.models import Category
+
+    categories = list(taxonomy["categories"].values())[:3]
+    for position, category in zip((3, 1, 2), categories, strict=True):
+        Category.objects.filter(pk=category.pk).update(position=position)
+    # 7 in the first category in order, none in the second, 16 in the third; names out of order on purpose.
+    first, empty, third = categories[1], categories[2], categories[0]
+    for number in (5, 1, 6, 2, 0, 4, 3):
+        make_insats(f"Första {number}", category=first)
+    for number in range(16):
+        make_insats(f"Tredje {15 - number:02}", category=third)
+    make_insats("Utkast", category=first, status=Insats.Status.DRAFT)  # not in the catalogue
+    expected = [f"Första {n}" for n in range(7)] + [f"Tredje {n:02}" for n in range(16)]
+    order = list(Category.objects.order_by("position", "name", "pk").values_list("pk", flat=True))
+    assert order.index(first.pk) < order.index(empty.pk) < order.index(third.pk)
+
+    published = Insats.objects.published()
+    for per_page in (5, 7, 10, 30):
+        paginator = CategoryOrderedPaginator(published, per_page, order)
+        assert paginator.count == 23
+        shown = [i.name for n in paginator.page_range for i in paginator.page(n).object_list]
+        assert shown == expected, per_page
+
+    # The page as a visitor reads it, and again after an insats leaves the catalogue.
+    def names(page):
+        response = client.get(reverse("katalog:index"), {"page": page})
+        return [insats.name for insats in response.context["page"].object_list]
+
+    assert names(1) == expected  # 30 to a page
+    gone = Insats.objects.get(name="Första 0")
+    services.insats_set_status(gone, Insats.Status.PAUSED, cast["strateg"])
+    assert names(1)[0] == "Första 1"
+
+
+def test_the_staff_list_count_follows_every_change(make_insats, cast, client_as):
+    client = client_as("lasare")
+    make_insats("En kurs")
+
+    def count():
+        return client.get(reverse("insatsbasen:index")).context["page"].paginator.count
+
+    assert count() == 1
+    second = make_insats("En till")
+    assert count() == 2
+    services.insats_set_status(second, Insats.Status.ENDED, cast["strateg"])
+    assert count() == 1  # ended ones stay out of the default list
