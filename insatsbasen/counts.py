@@ -24,15 +24,18 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, Max, Value, When
 from django.utils import timezone
 
-from natverk.models import Municipality
+from natverk.models import Contact, Municipality, Organisation
 
 from .models import Category, Insats, InsatsChange, InsatsText, TargetGroup
 
 COUNTS_SECONDS = 24 * 3600
 
 
-def catalogue_state(today=None):
-    """A short text that changes whenever a count over the catalogue can change (see the module's text)."""
+def catalogue_state(today=None, register=False):
+    """A short text that changes whenever a count over the catalogue can change (see the module's text).
+
+    ``register``: the counts also read the network register's contacts and organisations (the publish gate asks for
+    a contact route and a provider), so their number and newest change are part of the state too."""
     today = today or timezone.localdate()
     insatser = Insats.objects.aggregate(last=Max("pk"), changed=Max("updated_at"))  # two index-only scans
     texts = InsatsText.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))  # a text may be removed
@@ -49,6 +52,11 @@ def catalogue_state(today=None):
         list(TargetGroup.objects.order_by("pk").values_list("pk", "name", "name_en")),
         list(Municipality.objects.order_by("pk").values_list("pk", "name", "member_from", "member_to")),
     ]
+    if register:
+        parts += [
+            Contact.objects.aggregate(n=Count("pk"), changed=Max("updated_at")),
+            Organisation.objects.aggregate(n=Count("pk"), changed=Max("updated_at")),
+        ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 

@@ -16,6 +16,7 @@ from intro_sodertorn.models import Role
 from intro_sodertorn.reminders import send_reminder_once
 from natverk.models import Municipality
 
+from . import counts as catalogue_counts
 from . import search
 from .models import (
     UNVERIFIED_AFTER,
@@ -586,13 +587,19 @@ def freshness_scoreboard(today=None):
         "municipality_id", "side"
     ):
         sides.setdefault(municipality_id, set()).add(side)
-    counts = _freshness_counts(today)
-    incomplete = dict(
-        Insats.objects.failing_publish_gate()
-        .values("owner_municipality")
-        .annotate(n=Count("pk"))
-        .values_list("owner_municipality", "n")
-    )
+
+    def count():
+        incomplete = (
+            Insats.objects.failing_publish_gate()
+            .values("owner_municipality")
+            .annotate(n=Count("pk"))
+            .values_list("owner_municipality", "n")
+        )
+        return _freshness_counts(today), dict(incomplete)
+
+    # Both read every insats (and the gate the register's contacts): once per state of the catalogue (counts.py).
+    state = catalogue_counts.catalogue_state(today, register=True)
+    counts, incomplete = catalogue_counts.counted("scoreboard", count, state=state)
     for municipality in Municipality.objects.members_on(today).order_by("name"):
         row = counts.get(municipality.pk, {"total": 0, "fresh": 0, "oldest": None})
         has = sides.get(municipality.pk, set())

@@ -143,3 +143,20 @@ def test_the_staff_list_count_follows_every_change(make_insats, cast, client_as)
     assert count() == 2
     services.insats_set_status(second, Insats.Status.ENDED, cast["strateg"])
     assert count() == 1  # ended ones stay out of the default list
+
+
+def test_the_scoreboard_follows_a_contact_that_loses_its_routes(make_insats, client_as):
+    from natverk.models import Contact
+
+    contact = Contact.objects.create(name="Karin Holm", email="karin.holm@huddinge.se")
+    make_insats("Kurs med kontaktperson", function_email="", contact=contact, contact_is_public=True, languages=["sv"])
+    client = client_as("strateg")
+
+    def incomplete():
+        rows = client.get(reverse("insatsbasen:scoreboard")).context["rows"]
+        return next(row["incomplete"] for row in rows if row["municipality"].name == "Huddinge")
+
+    assert incomplete() == 0
+    contact.email = ""
+    contact.save()  # the register's own write: no insats changed, yet the insats now fails the publish gate
+    assert incomplete() == 1
