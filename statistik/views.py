@@ -74,13 +74,17 @@ def index(request):
 @login_required
 @require_GET
 def overview(request):
-    """Which municipality has reported which period (status only: no figures)."""
-    periods = list(Period.objects.order_by("year", "half"))
+    """Which municipality has reported which period (status only: no figures): the latest OVERVIEW_PERIODS periods,
+    every period with ``?alla=1``."""
+    everything = request.GET.get("alla") == "1"
+    newest_first = Period.objects.order_by("-year", "-half")
+    period_count = newest_first.count()
+    periods = list(newest_first if everything else newest_first[:OVERVIEW_PERIODS])[::-1]
     reports = {
         (r.municipality_id, r.period_id): r
         for r in Report.objects.filter(period__in=periods).only("pk", "municipality_id", "period_id", "status")
     }
-    visible = set(Report.objects.visible_to(request.user).values_list("pk", flat=True))
+    visible = set(Report.objects.visible_to(request.user).filter(period__in=periods).values_list("pk", flat=True))
     rows = []
     for municipality in dashboards.members(periods):
         cells = []
@@ -94,7 +98,13 @@ def overview(request):
             )
             cells.append({"report": report, "member": member, "late": late, "link": report and report.pk in visible})
         rows.append({"municipality": municipality, "cells": cells})
-    return render(request, "statistik/overview.html", {"periods": periods, "rows": rows})
+    context = {"periods": periods, "rows": rows, "period_count": period_count, "everything": everything}
+    context["latest_only"] = OVERVIEW_PERIODS
+    return render(request, "statistik/overview.html", context)
+
+
+# The reporting overview shows this many of the latest periods unless every period is asked for.
+OVERVIEW_PERIODS = 6
 
 
 @login_required
