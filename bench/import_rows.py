@@ -122,7 +122,7 @@ def main():
         check = time.perf_counter() - started
     check_queries = len(queries)
     assert not result.file_error and not result.errors, (result.file_error, [r.errors for r in result.errors[:3]])
-    stored = result.to_session()
+    stored = result.for_commit()
     with QueryCount() as queries:
         started = time.perf_counter()
         try:

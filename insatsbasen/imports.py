@@ -1,24 +1,35 @@
 """Import insatser for one municipality from the export layout: a dry run, then an all-or-nothing commit.
 
 Each row is validated by the same form as the edit page (so the same rules and the same
-municipality scoping apply). The checked rows are kept in the session between the two steps;
-the commit validates them again inside one transaction and writes nothing if any row fails.
+municipality scoping apply). Both steps are background jobs (an ImportJob, see the end of this
+module): the checked rows are kept in the job between the two steps; the commit validates them
+again inside one transaction and writes nothing if any row fails.
 """
 
+import copy
 import datetime
+import functools
+import logging
+import uuid
 from dataclasses import dataclass, field
 
+from django import forms
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
 
 from intro_sodertorn.xlsx import WorkbookError, open_uploaded_workbook, read_rows
 from natverk.models import Contact, Municipality, Organisation
 
 from . import columns, services
 from .forms import InsatsForm
-from .models import Category, Insats, TargetGroup
+from .models import Category, ImportJob, Insats, TargetGroup
 
-SESSION_KEY = "insatsbasen_import"
+logger = logging.getLogger(__name__)
+
 IGNORED_FORM_FIELDS = {"version", "reason"}
 
 
@@ -69,7 +80,17 @@ class ImportResult:
     def warned(self):
         return [row for row in self.rows if row.warnings]
 
-    def to_session(self):
+    def preview(self, limit=500):
+        """The rows the preview lists, and how many it leaves out: every row with an error, a warning or a change,
+        and the plain creates and unchanged rows up to ``limit`` rows in all (a 5,000-row page helps nobody)."""
+        shown = []
+        for row in self.rows:
+            if row.errors or row.warnings or row.action == "update" or len(shown) < limit:
+                shown.append(row)
+        return shown, len(self.rows) - len(shown)
+
+    def for_commit(self):
+        """What ``import_commit`` reads: the rows without errors."""
         return {
             "municipality_id": self.municipality_id,
             "rows": [{"number": r.number, "pk": r.pk, "data": r.data} for r in self.rows if r.action != "error"],
@@ -171,8 +192,81 @@ def _find_header(rows):
     raise WorkbookError(_("No header row found. Start from a file exported from Insatsbasen."))
 
 
-def validate_row(number, data, municipality, user):
-    """Validate one row with the edit form; returns a RowResult."""
+class _CopiedOneLevel(dict):
+    """A form's base fields whose deep copy (what every new form makes of them) copies each field and its widget one
+    level deep instead: Django's deep copy of the edit form's 34 fields and widgets is a third of an import row's
+    cost (bench/import_rate.py). Enough for a form that validates and is never rendered, whose ``__init__`` only
+    assigns attributes (querysets, choices) and never changes a shared one in place."""
+
+    def __deepcopy__(self, memo):
+        fields = {}
+        for name, form_field in self.items():
+            fields[name] = copy.copy(form_field)
+            fields[name].widget = copy.copy(form_field.widget)
+        return fields
+
+
+class ImportInsatsForm(InsatsForm):
+    """The edit form, for one row of an import: the same fields, rules and scoping, with the answers of its choice
+    fields kept for the whole import (``lookups``, a dict).
+
+    A file names the same few categories, providers, contacts and municipalities on every row; the edit form would
+    ask the database for each of them on every row, and once more for each foreign key when the model validates the
+    object the field has just found (bench/import_rate.py: 7 of a row's 8 queries). Only the answers are shared: each
+    field still looks a value up in its own queryset, scoped to the user, the first time the import meets it.
+    """
+
+    def __init__(self, *args, lookups, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, form_field in self.fields.items():
+            if isinstance(form_field, forms.ModelMultipleChoiceField):
+                form_field._check_values = functools.partial(self._values, lookups, name, form_field._check_values)
+            elif isinstance(form_field, forms.ModelChoiceField):
+                form_field.to_python = functools.partial(self._value, lookups, name, form_field.to_python)
+
+    def _key(self, name, value):
+        # The contact field's queryset also holds the contact the insats already has (attachable_contacts).
+        return (name, value, self.instance.contact_id if name == "contact" else None)
+
+    def _value(self, lookups, name, to_python, value):
+        key = self._key(name, str(value))
+        if key not in lookups:
+            try:
+                lookups[key] = to_python(value)
+            except forms.ValidationError as error:
+                lookups[key] = error
+        if isinstance(lookups[key], forms.ValidationError):
+            raise lookups[key]
+        return lookups[key]
+
+    def _values(self, lookups, name, check_values, values):
+        key = self._key(name, tuple(sorted(str(value) for value in values)))
+        if key not in lookups:
+            try:
+                lookups[key] = list(check_values(values))
+            except forms.ValidationError as error:
+                lookups[key] = error
+        if isinstance(lookups[key], forms.ValidationError):
+            raise lookups[key]
+        return lookups[key]
+
+    def _get_validation_exclusions(self):
+        # A foreign key whose field found its object in its queryset needs no second query to say the object exists.
+        exclude = super()._get_validation_exclusions()
+        return exclude | {
+            name
+            for name, form_field in self.fields.items()
+            if isinstance(form_field, forms.ModelChoiceField)
+            and not isinstance(form_field, forms.ModelMultipleChoiceField)
+            and self.cleaned_data.get(name) is not None
+        }
+
+
+ImportInsatsForm.base_fields = _CopiedOneLevel(ImportInsatsForm.base_fields)
+
+
+def validate_row(number, data, municipality, user, lookups=None):
+    """Validate one row with the edit form; returns a RowResult (``lookups``: see ImportInsatsForm)."""
     name = data.get("name", "")
     errors = []
     instance = None
@@ -203,7 +297,7 @@ def validate_row(number, data, municipality, user):
     if "is_remote" not in data:
         # A layout without the column keeps what the insats has (an absent checkbox would mean "no").
         data["is_remote"] = "on" if instance is not None and instance.is_remote else ""
-    form = InsatsForm(data, instance=instance, user=user)
+    form = ImportInsatsForm(data, instance=instance, user=user, lookups={} if lookups is None else lookups)
     if not form.is_valid():
         for field_name, field_errors in form.errors.items():
             if field_name in unknown:
@@ -244,8 +338,8 @@ def _cells(insats, cleaned=None):
     return result
 
 
-def import_check(uploaded_file, municipality, user):
-    """The dry run: read and validate every row, write nothing."""
+def import_check(uploaded_file, municipality, user, progress=None):
+    """The dry run: read and validate every row, write nothing (``progress(done, total)`` is told as it goes)."""
     result = ImportResult(municipality.pk)
     try:
         workbook = open_uploaded_workbook(uploaded_file)
@@ -254,11 +348,14 @@ def import_check(uploaded_file, municipality, user):
     except WorkbookError as error:
         result.file_error = str(error)
         return result
-    cache = {}
+    cache, lookups = {}, {}
+    total = len(rows) - start - 1
     for offset, cells in enumerate(rows[start + 1 :], start=start + 2):
+        if progress is not None:
+            progress(offset - start - 2, total)
         if not any(_text(cell) for cell in cells):
             continue
-        row = validate_row(offset, row_to_form_data(cells, cache), municipality, user)
+        row = validate_row(offset, row_to_form_data(cells, cache), municipality, user, lookups)
         row.form = None  # the dry run keeps no forms: the commit validates again, in its transaction
         result.rows.append(row)
     _flag_probable_duplicates(result.rows, municipality)
@@ -305,8 +402,9 @@ def import_commit(stored, user):
         raise ImportRejected(_("The file has errors. Correct them and upload it again; nothing was imported."))
     municipality = Municipality.objects.get(pk=stored["municipality_id"])
     created = updated = 0
+    lookups = {}
     for row in stored["rows"]:
-        checked = validate_row(row["number"], row["data"], municipality, user)
+        checked = validate_row(row["number"], row["data"], municipality, user, lookups)
         if checked.errors:
             raise ImportRejected(
                 _("Row %(number)s: %(errors)s Nothing was imported.")
@@ -330,3 +428,211 @@ def import_commit(stored, user):
                 % {"number": row["number"], "errors": services.gate_message(refusal.gaps)}
             ) from refusal
     return created, updated
+
+
+# --- The import as background jobs ---------------------------------------------------------------------------------
+#
+# The upload view checks only what costs nothing (size, name, the zip signature), stores the file and creates an
+# ImportJob; ``import_job_check`` (a Celery task, inline under `make run`) reads and validates it and keeps the dry
+# run in the job; the user confirms and ``import_job_commit`` writes every row or none. Both tasks take the job's id
+# and are safe to run twice: the check writes nothing but its own job, and the commit runs under the job's row lock
+# in the same transaction that marks it done, so a second delivery finds it done and does nothing.
+
+# Why a job failed, when the reason is not the file's: the technical detail goes to the log.
+JOB_FAILED_MESSAGE = gettext_lazy("The import could not be made because of an error in the portal. Try again later.")
+QUEUE_FAILED_MESSAGE = gettext_lazy(
+    "The import could not be started because the background service was not available. Upload the file again "
+    "in a few minutes."
+)
+
+
+def import_queue_available():
+    """Whether import jobs can be queued now (the export queue's cached broker check: the same Redis and workers)."""
+    from intro_sodertorn.exports import export_queue_available
+
+    return export_queue_available()
+
+
+def import_job_start(user, municipality, uploaded_file, language):
+    """Store the upload, record the job and queue its check once the transaction commits."""
+    job = ImportJob(user=user, municipality=municipality, language=language, file_name=uploaded_file.name[:255])
+    job.file.save(f"{uuid.uuid4().hex}.xlsx", uploaded_file, save=False)
+    job.save()
+    transaction.on_commit(functools.partial(_queue, "check", job.pk))
+    return job
+
+
+def import_job_commit_start(job):
+    """Move a checked job without errors on to its commit and queue it; False when it is not waiting for one."""
+    started = (
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED, error_count=0)
+        .exclude(row_count=0)
+        .update(status=ImportJob.Status.COMMITTING, progress=0)
+    )
+    if started:
+        transaction.on_commit(functools.partial(_queue, "commit", job.pk))
+    return bool(started)
+
+
+def _queue(step, job_id):
+    from kombu.exceptions import OperationalError
+
+    from intro_sodertorn.celery import app
+
+    from .tasks import check_import, commit_import
+
+    task = check_import if step == "check" else commit_import
+    if app.conf.task_always_eager:
+        task.delay(str(job_id))
+        return
+    try:
+        # As exports.py does: a fresh connection without retries, so a page never waits for a Redis that is down.
+        with app.connection_for_write() as broker:
+            task.apply_async((str(job_id),), connection=broker, retry=False)
+    except (OperationalError, OSError) as error:
+        logger.warning("Import %s (%s) could not be queued: %s", job_id, step, error)
+        job = ImportJob.objects.filter(pk=job_id).first()
+        if job is not None and job.is_working:
+            with override(job.language):
+                _job_failed(job, str(QUEUE_FAILED_MESSAGE))
+
+
+def _job_failed(job, message):
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.FAILED, error=message, progress=0, finished_at=timezone.now()
+    )
+    _delete_upload(job)
+
+
+def _delete_upload(job):
+    if job.file:
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+
+
+def _row_json(row):
+    return {
+        "number": row.number,
+        "name": row.name,
+        "action": row.action,
+        "errors": [str(error) for error in row.errors],
+        "warnings": [str(warning) for warning in row.warnings],
+        "changes": [[str(part) for part in change] for change in row.changes],
+        "pk": row.pk,
+        "data": row.data,
+    }
+
+
+def result_from_job(job):
+    """The job's dry run as the ImportResult the preview shows."""
+    result = ImportResult(job.municipality_id, file_error=job.result.get("file_error", ""))
+    result.rows = [
+        RowResult(
+            row["number"],
+            row["name"],
+            row["action"],
+            row["errors"],
+            pk=row["pk"],
+            data=row["data"],
+            changes=row["changes"],
+            warnings=row["warnings"],
+        )
+        for row in job.result.get("rows", [])
+    ]
+    return result
+
+
+def _progress_writer(job_id, start, end):
+    """A ``progress(done, total)`` that writes the job's percentage (between ``start`` and ``end``) in 5 % steps."""
+    last = {"percent": start}
+
+    def progress(done, total):
+        percent = start + (end - start) * done // total if total else end
+        if percent >= last["percent"] + 5:
+            last["percent"] = percent
+            ImportJob.objects.filter(pk=job_id).update(progress=min(percent, 99))
+
+    return progress
+
+
+def import_job_check(job_id):
+    """The check of a queued job (the dry run), kept in the job. Idempotent: a finished check is not run again."""
+    job = ImportJob.objects.select_related("user", "municipality").filter(pk=job_id).first()
+    if job is None or job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.CHECKING):
+        return job  # checked, committed or failed: a second delivery has nothing to do
+    # A job found CHECKING lost its worker: the check writes nothing but the job, so it simply runs again.
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CHECKING, started_at=timezone.now())
+    try:
+        with override(job.language):
+            if not job.file:
+                raise WorkbookError(_("The uploaded file is no longer there. Upload it again."))
+            with job.file.open("rb") as file:
+                result = import_check(file, job.municipality, job.user, _progress_writer(job.pk, 0, 100))
+    except WorkbookError as error:
+        result = ImportResult(job.municipality_id, file_error=str(error))
+    except Exception:
+        logger.exception("The check of import %s failed", job.pk)
+        with override(job.language):
+            _job_failed(job, str(JOB_FAILED_MESSAGE))
+        return job
+    job.result = {"file_error": result.file_error, "rows": [_row_json(row) for row in result.rows]}
+    job.row_count = len(result.rows)
+    job.error_count = len(result.errors)
+    job.status = ImportJob.Status.FAILED if result.file_error else ImportJob.Status.CHECKED
+    job.error = result.file_error
+    job.progress = 100
+    job.checked_at = timezone.now()
+    job.finished_at = job.checked_at if result.file_error else None
+    fields = ["result", "row_count", "error_count", "status", "error", "progress", "checked_at", "finished_at"]
+    # Only a job still being checked takes the answer (not one a user or the purge has since ended).
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKING).update(
+        **{name: getattr(job, name) for name in fields}
+    )
+    # The rows are in the job now: the file, which may hold personal data, is not kept.
+    _delete_upload(job)
+    return job
+
+
+def import_job_commit(job_id):
+    """Write the checked rows of a job being committed, all or none, and mark it done in the same transaction.
+
+    Idempotent: the job's row is locked for the whole write, so a second delivery waits, then finds it done (or
+    failed) and does nothing; a worker that dies rolls the transaction back and the redelivery runs it again.
+    """
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+            if job is None or job.status != ImportJob.Status.COMMITTING:
+                return job
+            job = ImportJob.objects.select_related("user", "municipality").get(pk=job_id)
+            stored = result_from_job(job).for_commit()
+            with override(job.language):
+                created, updated = import_commit(stored, job.user)
+            job.status = ImportJob.Status.DONE
+            job.created_count, job.updated_count = created, updated
+            job.progress = 100
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "created_count", "updated_count", "progress", "finished_at"])
+    except ImportRejected as rejected:
+        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.COMMITTING).update(
+            status=ImportJob.Status.FAILED, error=str(rejected), finished_at=timezone.now()
+        )
+    except Exception:
+        logger.exception("The commit of import %s failed", job_id)
+        job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.COMMITTING).first()
+        if job is not None:
+            with override(job.language):
+                _job_failed(job, str(JOB_FAILED_MESSAGE))
+    return ImportJob.objects.filter(pk=job_id).first()
+
+
+def import_job_purge_old(days=None):
+    """Delete import jobs (and any upload left) older than the retention period; returns how many."""
+    days = settings.IMPORT_RETENTION_DAYS if days is None else days
+    count = 0
+    for job in ImportJob.objects.filter(created_at__lt=timezone.now() - datetime.timedelta(days=days)):
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        count += 1
+    return count

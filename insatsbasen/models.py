@@ -1,6 +1,7 @@
 """Insatsbasen: the shared catalogue of measures (insatser) for newcomers, kept correct by each municipality."""
 
 import datetime
+import uuid
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -751,3 +752,66 @@ def publish_gate_q():
 
 def monday_of(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        """A user's own import jobs: nobody else sees them, not even the strategist."""
+        return self.filter(user=user)
+
+
+class ImportJob(models.Model):
+    """An Excel import of insatser: the dry run, then the commit, each a background job (insatsbasen/imports.py)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        CHECKING = "checking", _("Being checked")
+        CHECKED = "checked", _("Checked, waiting for your confirmation")
+        COMMITTING = "committing", _("Being imported")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    municipality = models.ForeignKey(
+        "natverk.Municipality", verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=10, default="sv")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # The upload, kept only until the check has read it (the rows are then in ``result``).
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    # The dry run: every row with its action, errors, warnings, changes and form data (what the commit reads).
+    result = models.JSONField(_("dry run"), default=dict, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    # What the user reads when the job failed, in their language.
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        indexes = [
+            # "Mina importer": a user's own jobs, newest first.
+            models.Index(fields=["user", "-created_at"], name="importjob_user_created_idx"),
+        ]
+
+    def __str__(self):
+        return self.file_name or str(self.pk)
+
+    @property
+    def is_working(self):
+        """Whether a background job is busy with it (the page asks again until it is not)."""
+        return self.status in (self.Status.QUEUED, self.Status.CHECKING, self.Status.COMMITTING)

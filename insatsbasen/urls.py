@@ -20,5 +20,8 @@ urlpatterns = [
     path("statistik/exportera/", views.statistics_export, name="statistics_export"),
     path("exportera/", views.export_list, name="export"),
     path("importera/", views.import_upload, name="import"),
-    path("importera/genomfor/", views.import_commit, name="import_commit"),
+    path("importera/mina/", views.import_list, name="import_list"),
+    path("importera/<uuid:pk>/", views.import_job, name="import_job"),
+    path("importera/<uuid:pk>/status/", views.import_job_status, name="import_job_status"),
+    path("importera/<uuid:pk>/genomfor/", views.import_commit, name="import_commit"),
 ]

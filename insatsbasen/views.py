@@ -1,22 +1,32 @@
 """Pages of insatsbasen for logged-in users: find, read, edit, keep correct, follow up, Excel in and out."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from intro_sodertorn import access
 from intro_sodertorn.exports import export_start
 
 from . import counts, gaps, imports, search, services, stats
-from .forms import SORTS, ImportForm, InsatsFilter, InsatsForm, InsatsTextForm, place_formset
-from .models import LANGUAGES, TEXT_LANGUAGES, Category, Insats, InsatsText
+from .forms import (
+    SORTS,
+    ImportForm,
+    InsatsFilter,
+    InsatsForm,
+    InsatsTextForm,
+    administered_municipalities,
+    place_formset,
+)
+from .models import LANGUAGES, TEXT_LANGUAGES, Category, ImportJob, Insats, InsatsText
 from .public_i18n import BY_URL_CODE
 
 PAGE_SIZE = 25
@@ -352,40 +362,78 @@ EXPORT_PARAMS = {"q", "municipality", "category", "target_group", "language", "p
 EXPORT_PARAMS |= {"open_from", "open_to", "sort", "review"}
 
 
+def get_import_job_for_user(request, pk, with_result=False):
+    """The user's own import job (404 for anyone else's); 403 once they no longer administer its municipality.
+
+    ``with_result`` reads the dry run too (the file's rows: megabytes for a long file).
+    """
+    jobs = ImportJob.objects.owned_by(request.user).select_related("municipality")
+    job = get_object_or_404(jobs if with_result else jobs.defer("result"), pk=pk)
+    if not administered_municipalities(request.user).filter(pk=job.municipality_id).exists():
+        raise PermissionDenied
+    return job
+
+
 @login_required
 def import_upload(request):
+    # Only what costs nothing happens here (the form checks size, name and zip signature): the job reads the file.
     if not services.is_editor(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        municipality = form.cleaned_data["municipality"]
-        result = imports.import_check(request.FILES["file"], municipality, request.user)
-        if result.file_error:
-            form.add_error("file", result.file_error)
+        if not imports.import_queue_available():
+            form.add_error(None, imports.QUEUE_FAILED_MESSAGE)
         else:
-            request.session[imports.SESSION_KEY] = result.to_session()
-            return render(request, "insatsbasen/import_preview.html", {"result": result, "municipality": municipality})
+            with transaction.atomic():
+                job = imports.import_job_start(
+                    request.user, form.cleaned_data["municipality"], form.cleaned_data["file"], request.LANGUAGE_CODE
+                )
+            return redirect("insatsbasen:import_job", pk=job.pk)
     return render(request, "insatsbasen/import.html", {"form": form})
 
 
 @login_required
-@require_POST
-def import_commit(request):
-    # The checked file in the session came from import_upload, but the role may be gone since:
-    # only editors commit, like only editors upload.
+@require_GET
+def import_list(request):
+    """ "Mina importer": the user's own import jobs, newest first."""
     if not services.is_editor(request.user):
         raise PermissionDenied
-    stored = request.session.pop(imports.SESSION_KEY, None)
-    if not stored:
-        messages.error(request, _("There is no checked file to import. Upload the file again."))
-        return redirect("insatsbasen:import")
-    try:
-        with transaction.atomic():
-            created, updated = imports.import_commit(stored, request.user)
-    except imports.ImportRejected as error:
-        messages.error(request, str(error))
-        return redirect("insatsbasen:import")
-    messages.success(
-        request, _("Import done: %(created)s created, %(updated)s updated.") % {"created": created, "updated": updated}
+    jobs = ImportJob.objects.owned_by(request.user).select_related("municipality").defer("result")[:100]
+    return render(request, "insatsbasen/import_list.html", {"jobs": jobs, "retention": settings.IMPORT_RETENTION_DAYS})
+
+
+@login_required
+@require_GET
+def import_job(request, pk):
+    """One import: its progress while a job works on it, then the dry run to confirm, then the result."""
+    job = get_import_job_for_user(request, pk, with_result=True)
+    context = {"job": job}
+    if job.status == ImportJob.Status.CHECKED:
+        result = imports.result_from_job(job)
+        shown_rows, hidden_count = result.preview()
+        context.update(result=result, shown_rows=shown_rows, hidden_count=hidden_count)
+    return render(request, "insatsbasen/import_job.html", context)
+
+
+@never_cache
+@login_required
+@require_GET
+def import_job_status(request, pk):
+    """The job's state for static/js/import_job.js, which asks while a job works and reloads the page when done."""
+    job = get_import_job_for_user(request, pk)
+    return JsonResponse(
+        {"status": job.status, "working": job.is_working, "progress": job.progress, "label": job.get_status_display()}
     )
-    return redirect("insatsbasen:index")
+
+
+@login_required
+@require_POST
+def import_commit(request, pk):
+    # The role may be gone since the upload: get_import_job_for_user refuses then, and the job validates every row
+    # again as the user, in its transaction.
+    job = get_import_job_for_user(request, pk)
+    with transaction.atomic():
+        started = imports.import_job_commit_start(job)
+    if not started:
+        messages.error(request, _("This import is not waiting to be confirmed."))
+    return redirect("insatsbasen:import_job", pk=job.pk)

@@ -268,6 +268,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "intro_sodertorn.tasks.purge_old_exports",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Import jobs and any upload left are deleted after IMPORT_RETENTION_DAYS.
+    "insatsbasen-purge-old-imports": {
+        "task": "insatsbasen.tasks.purge_old_imports",
+        "schedule": crontab(hour=3, minute=5),
+    },
     # Exports whose worker died or whose queue message was lost are queued again.
     "portal-recover-stalled-exports": {
         "task": "intro_sodertorn.tasks.recover_stalled_exports",
@@ -280,6 +285,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "14"))
+# Import jobs (their dry run holds the file's rows) are deleted after this many days; the upload itself already
+# when the check has read it.
+IMPORT_RETENTION_DAYS = int(os.environ.get("IMPORT_RETENTION_DAYS", "14"))
 # An export whose worker died is run again, at most this many times in all, then it fails.
 EXPORT_MAX_ATTEMPTS = int(os.environ.get("EXPORT_MAX_ATTEMPTS", "3"))
 # The public catalogue and an insats whose review is overdue beyond the escalation limit (four weeks): "mark" shows

@@ -487,15 +487,8 @@ def _bomb_error(max_unpacked):
     )
 
 
-def open_uploaded_workbook(uploaded_file, max_rows=None):
-    """Open an uploaded .xlsx read-only after checking size, container, macros, unpacked size and row count.
-
-    Returns an openpyxl workbook (read-only, formulas as formulas so ``read_rows`` can refuse them).
-    Raises WorkbookError with a message for the user.
-    """
+def _check_size_and_name(uploaded_file):
     max_bytes = settings.XLSX_MAX_UPLOAD_BYTES
-    max_unpacked = settings.XLSX_MAX_UNPACKED_BYTES
-    max_rows = max_rows or settings.XLSX_MAX_ROWS
     if uploaded_file is None:
         raise WorkbookError(_("Choose an Excel file (.xlsx) to upload."))
     size = getattr(uploaded_file, "size", None)
@@ -509,6 +502,40 @@ def open_uploaded_workbook(uploaded_file, max_rows=None):
         raise _macro_error()
     if name and not name.endswith(".xlsx"):
         raise WorkbookError(_("The file must be an Excel workbook (.xlsx). Save it as .xlsx in Excel and try again."))
+
+
+def check_upload(uploaded_file):
+    """The checks of ``open_uploaded_workbook`` that cost nothing: size, name and the first bytes.
+
+    For a view that leaves reading the workbook to a background job (the import): it answers at once for the file
+    that is plainly wrong, and reads nothing but a few bytes. Raises WorkbookError.
+    """
+    _check_size_and_name(uploaded_file)
+    start = uploaded_file.read(len(OLE_MAGIC))
+    uploaded_file.seek(0)
+    if not start:
+        raise WorkbookError(_("The file is empty."))
+    if start.startswith(OLE_MAGIC):
+        raise WorkbookError(
+            _(
+                "The file is password protected or saved in the old Excel format (.xls). Remove the password, "
+                "save it as an Excel workbook (.xlsx) and try again."
+            )
+        )
+    if not start.startswith(b"PK\x03\x04"):
+        raise _damaged()
+
+
+def open_uploaded_workbook(uploaded_file, max_rows=None):
+    """Open an uploaded .xlsx read-only after checking size, container, macros, unpacked size and row count.
+
+    Returns an openpyxl workbook (read-only, formulas as formulas so ``read_rows`` can refuse them).
+    Raises WorkbookError with a message for the user.
+    """
+    max_bytes = settings.XLSX_MAX_UPLOAD_BYTES
+    max_unpacked = settings.XLSX_MAX_UNPACKED_BYTES
+    max_rows = max_rows or settings.XLSX_MAX_ROWS
+    _check_size_and_name(uploaded_file)
     data = uploaded_file.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise WorkbookError(

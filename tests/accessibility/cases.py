@@ -97,6 +97,60 @@ def published_insats():
     return {"pk": Insats.objects.published().order_by("pk").first().pk}
 
 
+# The dry run of a checked import as the job stores it: a new row flagged as a probable duplicate, a changed row.
+IMPORT_ROWS = [
+    {
+        "number": 4,
+        "name": "Svenska i vardagen",
+        "action": "create",
+        "errors": [],
+        "warnings": ["Troligen en dubblett av rad 3 i filen, som har samma namn."],
+        "changes": [],
+        "pk": None,
+        "data": {},
+    },
+    {
+        "number": 5,
+        "name": "Språkcafé",
+        "action": "update",
+        "errors": [],
+        "warnings": [],
+        "changes": [["Kapacitet (platser)", "25", "40"], ["Intagsdatum", "", "Januari"]],
+        "pk": 1,
+        "data": {},
+    },
+]
+
+
+def import_job(status):
+    """kwargs {"pk": id} of an import job of admin-huddinge in ``status`` (made here: the demo has none)."""
+
+    def kwargs():
+        from django.contrib.auth import get_user_model
+
+        from insatsbasen.models import ImportJob
+        from natverk.models import Municipality
+
+        name = f"insatser-{status}.xlsx"
+        job = ImportJob.objects.filter(file_name=name).first() or ImportJob.objects.create(
+            user=get_user_model().objects.get(username="admin-huddinge"),
+            municipality=Municipality.objects.get(code="0126"),
+            file_name=name,
+            status=status,
+            progress={"checking": 40}.get(status, 100),
+            result={"file_error": "", "rows": IMPORT_ROWS} if status != "checking" else {},
+            row_count=len(IMPORT_ROWS),
+            created_count=1 if status == "done" else 0,
+            updated_count=1 if status == "done" else 0,
+            error="Rad 5: Insatsen har ändrats i Insatsbasen efter att filen exporterades. Ingenting har importerats."
+            if status == "failed"
+            else "",
+        )
+        return {"pk": job.pk}
+
+    return kwargs
+
+
 def referral_of_three(page):
     """The referral sheet of three published insatser, as chosen in the catalogue's results."""
     from insatsbasen.models import Insats
@@ -166,6 +220,13 @@ CASES = {
     "insatsbasen:statistics": [Case("strateg")],
     "insatsbasen:gaps": [Case("strateg"), Case("strateg", query="?language=ar&category=1", label="one language")],
     "insatsbasen:import": [Case("admin-huddinge")],
+    "insatsbasen:import_list": [Case("admin-huddinge")],
+    "insatsbasen:import_job": [
+        Case("admin-huddinge", import_job("checking"), label="being checked"),
+        Case("admin-huddinge", import_job("checked"), label="the dry run"),
+        Case("admin-huddinge", import_job("done"), label="imported"),
+        Case("admin-huddinge", import_job("failed"), label="failed"),
+    ],
     "katalog:index": [
         Case(None),
         Case(None, query="?q=praktik"),
@@ -258,7 +319,8 @@ NOT_PAGES = {
     "insatsbasen:export": "POST-only action that starts an export job",
     "insatsbasen:statistics_export": "POST-only action that starts an export job",
     "insatsbasen:gaps_export": "POST-only action that starts an export job",
-    "insatsbasen:import_commit": "POST-only action",
+    "insatsbasen:import_commit": "POST-only action that starts the import's commit job",
+    "insatsbasen:import_job_status": "JSON for the import job page's script",
     "katalog:hsds_services": "JSON",
     "katalog:hsds_service": "JSON",
     "katalog:hsds_organizations": "JSON",

@@ -62,6 +62,21 @@ def upload(workbook):
     return SimpleUploadedFile("insatser.xlsx", buffer.getvalue())
 
 
+def checked_page(client, municipality, workbook):
+    """Upload the workbook and return the import job's page after its check (the job run inline, as the upload's
+    commit queues it)."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            "/insatser/importera/",
+            {"municipality": municipality.pk, "file": upload(workbook)},
+            HTTP_ACCEPT_LANGUAGE="sv",
+        )
+    assert response.status_code == 302, response.context["form"].errors
+    return client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="sv")
+
+
 @pytest.fixture
 def course(make_insats, municipalities, taxonomy):
     provider = Organisation.objects.create(name="Föreningen Exempel", kind=Organisation.Kind.NON_PROFIT)
@@ -168,13 +183,7 @@ def test_the_dry_run_lists_each_changed_field_old_and_new(cast, course, municipa
 def test_the_preview_page_shows_the_changes_and_a_wrong_label_is_named(cast, course, municipalities, client_as):
     workbook = export_workbook(cast["admin-huddinge"])
     set_cell(workbook.active, "Svenska i vardagen", "capacity", 40)
-    client = client_as("admin-huddinge")
-    response = client.post(
-        "/insatser/importera/",
-        {"municipality": municipalities["Huddinge"].pk, "file": upload(workbook)},
-        HTTP_ACCEPT_LANGUAGE="sv",
-    )
-    page = response.content.decode()
+    page = checked_page(client_as("admin-huddinge"), municipalities["Huddinge"], workbook).content.decode()
     assert "Kapacitet (platser)" in page and "25</del>" in page and "40</ins>" in page
 
     set_cell(workbook.active, "Svenska i vardagen", "status", "Pågår")
@@ -204,12 +213,11 @@ def test_a_new_row_named_like_an_existing_insats_is_flagged_as_a_probable_duplic
     assert len(result.warned) == 3
 
     # A warning asks for a look, it does not stop the import.
+    from django.test import TestCase
+
     client = client_as("admin-huddinge")
-    page = client.post(
-        "/insatser/importera/",
-        {"municipality": municipalities["Huddinge"].pk, "file": upload(workbook)},
-        HTTP_ACCEPT_LANGUAGE="sv",
-    ).content.decode()
-    assert page.count("Trolig dubblett</span>") == 3
-    client.post("/insatser/importera/genomfor/")
+    response = checked_page(client, municipalities["Huddinge"], workbook)
+    assert response.content.decode().count("Trolig dubblett</span>") == 3
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(response.request["PATH_INFO"] + "genomfor/")
     assert Insats.objects.filter(owner_municipality=municipalities["Huddinge"]).count() == 6

@@ -88,6 +88,21 @@ def upload(data):
     return SimpleUploadedFile("insatser.xlsx", data)
 
 
+def import_through_jobs(client, municipality, data, confirm=True):
+    """Upload the file and, with ``confirm``, confirm the checked import (each job run as the commit queues it,
+    Celery inline); returns the job's page after the check."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/insatser/importera/", {"municipality": municipality.pk, "file": upload(data)})
+    assert response.status_code == 302, response.context["form"].errors
+    page = client.get(response["Location"])
+    if confirm:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            client.post(response["Location"] + "genomfor/")
+    return page
+
+
 def test_export_imports_back_unchanged(cast, make_insats, municipalities, taxonomy):
     make_insats(
         "Kurs A",
@@ -130,15 +145,12 @@ def test_import_dry_run_shows_row_errors_and_commit_is_all_or_nothing(cast, make
     buffer = io.BytesIO()
     workbook.save(buffer)
     client = client_as("admin-huddinge")
-    response = client.post(
-        "/insatser/importera/", {"municipality": municipalities["Huddinge"].pk, "file": upload(buffer.getvalue())}
-    )
+    response = import_through_jobs(client, municipalities["Huddinge"], buffer.getvalue())
     result = response.context["result"]
     assert [row.action for row in result.rows] == ["update", "create", "error"], [r.errors for r in result.rows]
     # The unknown category is named once, with the column as the file calls it (no second, technical error).
     assert [error for error in result.rows[2].errors if "ategori" in error] == ["”Okänd kategori” är okänt (Kategori)."]
     assert "Med fel: 1" in response.content.decode()
-    response = client.post("/insatser/importera/genomfor/")
     assert Insats.objects.count() == 1 and Insats.objects.get().name == "Kurs A"
 
 
@@ -155,12 +167,7 @@ def test_a_good_import_creates_and_updates(cast, make_insats, municipalities, cl
     )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    client = client_as("admin-huddinge")
-    client.post(
-        "/insatser/importera/", {"municipality": municipalities["Huddinge"].pk, "file": upload(buffer.getvalue())}
-    )
-    response = client.post("/insatser/importera/genomfor/")
-    assert response.status_code == 302
+    import_through_jobs(client_as("admin-huddinge"), municipalities["Huddinge"], buffer.getvalue())
     assert set(Insats.objects.values_list("name", flat=True)) == {"Kurs A, ny version", "Ny kurs"}
     assert Insats.objects.get(name="Ny kurs").languages == ["sv"]
 

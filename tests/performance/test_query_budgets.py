@@ -24,6 +24,7 @@ from django.urls import reverse
 from insatsbasen import largedata as insatsbasen_data
 from natverk import largedata as natverk_data
 from statistik import largedata as statistik_data
+from tests.accessibility.cases import import_job
 from tests.url_walk import portal_url_names
 from uppdrag import largedata as uppdrag_data
 
@@ -109,6 +110,8 @@ BUDGETS = {
     "insatsbasen:scoreboard": [Case("strateg")],
     "insatsbasen:statistics": [Case("strateg")],
     "insatsbasen:gaps": [Case("strateg")],
+    "insatsbasen:import_list": [Case("admin-huddinge")],
+    "insatsbasen:import_job": [Case("admin-huddinge", import_job("checked"))],
     "katalog:index": [Case(None), Case(None, query="?q=praktik")],
     "katalog:detail": [Case(None, busiest("insatsbasen.Insats", "places", status="published"))],
     "katalog:referral": [Case(None, busiest("insatsbasen.Insats", "places", status="published"))],
@@ -179,7 +182,8 @@ NOT_BUDGETED = {
     "insatsbasen:statistics_export": "POST-only action that starts an export job",
     "insatsbasen:gaps_export": "POST-only action that starts an export job",
     "insatsbasen:import": "an upload form",
-    "insatsbasen:import_commit": "POST-only action",
+    "insatsbasen:import_commit": "POST-only action that starts the import's commit job",
+    "insatsbasen:import_job_status": "JSON for the import job page's script: one job, read by its id",
     "katalog:referral_many": "at most REFERRAL_MAX (5) chosen insatser, each as on katalog:referral (budgeted)",
     "katalog:hsds_docs": "static documentation",
     "katalog:hsds_services": "JSON API, paginated",

@@ -238,7 +238,26 @@ MATRIX = {
     "insatsbasen:gaps_export": expect(POST_ONLY, only(FOLLOW_UP, 302)),
     "insatsbasen:export": expect(POST_ONLY, logged_in(302), label="the export is scoped to what the user reads"),
     "insatsbasen:import": expect(only(EDITORS), only(EDITORS)),
-    "insatsbasen:import_commit": expect(POST_ONLY, only(EDITORS, 302)),
+    "insatsbasen:import_list": expect(
+        only(EDITORS), LOGIN_THEN_NOT_ALLOWED, private="import_job", private_readers=[OWN_ADMIN]
+    ),
+    "insatsbasen:import_job": expect(
+        {ANON: 302, OWN_ADMIN: 200, ALL: 404},
+        LOGIN_THEN_NOT_ALLOWED,
+        args=pk("import_job"),
+        private="import_job",
+        private_readers=[OWN_ADMIN],
+        label="an import of admin-huddinge: the owner only, even the system administrator gets 404",
+    ),
+    "insatsbasen:import_job_status": expect(
+        {ANON: 302, OWN_ADMIN: 200, ALL: 404}, LOGIN_THEN_NOT_ALLOWED, args=pk("import_job")
+    ),
+    "insatsbasen:import_commit": expect(
+        POST_ONLY,
+        {ANON: 302, OWN_ADMIN: 302, ALL: 404},
+        args=pk("import_job"),
+        label="confirms the owner's checked import (its job is queued on commit)",
+    ),
     # The public catalogue: published insatser for everyone, never an internal note.
     "katalog:index": expect(PUBLIC, PUBLIC, private="insats"),
     "katalog:detail": [
@@ -537,6 +556,16 @@ def world_build():
         finished_at=timezone.now(),
     )
     world.secret("export_file")
+
+    from insatsbasen.models import ImportJob
+
+    objects["import_job"] = ImportJob.objects.create(
+        user=users["admin-huddinge"],
+        municipality=huddinge,
+        file_name=world.secret("import_job"),
+        status=ImportJob.Status.CHECKED,
+        result={"file_error": "", "rows": []},
+    )
 
     period = objects["open_period"] = Period.objects.filter(status=Period.Status.OPEN).order_by("-year").first()
     report = statistik_services.report_get_or_create(huddinge, period)

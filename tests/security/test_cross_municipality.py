@@ -13,9 +13,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from insatsbasen import imports
 from insatsbasen.forms import InsatsForm, place_formset
-from insatsbasen.models import Insats
+from insatsbasen.models import ImportJob, Insats
 from intro_sodertorn.exports import export_run, export_start
 from natverk.models import Attendance, Contact, Membership, Organisation
 from statistik import services as statistik_services
@@ -159,13 +158,13 @@ def test_importing_into_another_municipality_is_refused(world, as_user):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("insatser.xlsx", b"PK\x03\x04 not read", content_type="application/octet-stream")
-    count = Insats.objects.count()
+    count, jobs = Insats.objects.count(), ImportJob.objects.count()
     data = {"municipality": world.objects["botkyrka"].pk, "file": upload}
     client = as_user("admin-huddinge")
     response = client.post(reverse("insatsbasen:import"), data)
     assert response.status_code == 200
     assert "municipality" in response.context["form"].errors
-    assert imports.SESSION_KEY not in client.session, "nothing is waiting to be committed"
+    assert ImportJob.objects.count() == jobs, "nothing is waiting to be checked or committed"
     assert Insats.objects.count() == count
 
 
