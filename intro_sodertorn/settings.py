@@ -143,6 +143,9 @@ LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "insatsbasen" / "locale_public"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
+# Counts people read are grouped ("20 000" in Swedish with a no-break space, "20,000" in English). Every integer a
+# template renders is then grouped: ids, years, versions and anything a script or URL reads use |unlocalize.
+USE_THOUSAND_SEPARATOR = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
