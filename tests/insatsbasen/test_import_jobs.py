@@ -11,6 +11,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from insatsbasen import imports, tasks
 from insatsbasen.models import ImportJob, Insats, InsatsChange
@@ -287,3 +288,34 @@ def test_upload_check_and_commit_run_through_a_real_worker_and_the_upload_reques
         wait_for(job, ImportJob.Status.DONE, ImportJob.Status.FAILED)
     assert job.status == ImportJob.Status.DONE and (job.created_count, job.updated_count) == (1, 0), job.error
     assert Insats.objects.filter(name="Helt ny kurs").exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_job_page_follows_the_job_and_shows_the_dry_run_without_a_reload(page, live_server, cast, municipalities):
+    job = ImportJob.objects.create(
+        user=cast["admin-huddinge"],
+        municipality=municipalities["Huddinge"],
+        file_name="insatser.xlsx",
+        status=ImportJob.Status.CHECKING,
+        progress=30,
+    )
+    page.goto(f"{live_server.url}/logga-in/")
+    page.get_by_label("Användarnamn").fill("admin-huddinge")
+    page.get_by_label("Lösenord").fill("demo")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(live_server.url + reverse("insatsbasen:import_job", args=[job.pk]))
+    assert page.locator("#import-progress").get_attribute("value") == "30"
+    page.evaluate("window.notReloaded = true")
+
+    ImportJob.objects.filter(pk=job.pk).update(progress=60)
+    expect(page.locator("#import-progress")).to_have_attribute("value", "60")  # the script set it
+    row = {"number": 2, "name": "Helt ny kurs", "action": "create", "errors": [], "warnings": [], "changes": []}
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.CHECKED, progress=100, row_count=1, result={"rows": [{**row, "pk": None, "data": {}}]}
+    )
+    page.get_by_role("button", name="Importera nu").wait_for()
+    assert page.locator("#import-status").inner_text() == "Kontrollerad, väntar på din bekräftelse"
+    assert "Helt ny kurs" in page.locator("#import-job").inner_text()
+    assert page.evaluate("window.notReloaded") is True, "the content was replaced, the page not reloaded"
