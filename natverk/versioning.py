@@ -107,8 +107,11 @@ class VersionedFormMixin:
 
     Put ``*VERSION_LAYOUT`` into the form's crispy layout so both are rendered. A form may define
     ``extra_compared_values()`` returning ``{name: (label, value)}`` for things outside its fields
-    (a meeting's decisions), so a change to them is noticed and named too.
+    (a meeting's decisions), so a change to them is noticed and named too. ``version_attribute`` names the
+    model's counter when ``version`` means something else there (a KIS indicator's catalogue version).
     """
+
+    version_attribute = VERSION_FIELD
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,7 +119,7 @@ class VersionedFormMixin:
         # About 30 characters a field: a meeting of a large network lists hundreds of attendance fields.
         self.fields[LOADED_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200_000)
         if self.instance.pk is not None:
-            self.fields[VERSION_FIELD].initial = self.instance.version
+            self.fields[VERSION_FIELD].initial = getattr(self.instance, self.version_attribute)
 
     def get_initial_for_field(self, field, field_name):
         if field_name == LOADED_FIELD:
@@ -266,7 +269,9 @@ def refuse_stale(request, form, fresh_form, what):
             form.data.setlist(key, value)
         else:
             form.data[key] = value
-    form.data[form.add_prefix(VERSION_FIELD)] = fresh_form.instance.version
+    form.data[form.add_prefix(VERSION_FIELD)] = getattr(
+        fresh_form.instance, getattr(fresh_form, "version_attribute", VERSION_FIELD)
+    )
     form.data[form.add_prefix(LOADED_FIELD)] = _encode(form_snapshot(fresh_form))
     return {"changes": changes, "saved_at": getattr(fresh_form.instance, "updated_at", None)}
 

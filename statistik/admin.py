@@ -10,6 +10,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from natverk.versioning import VersionCheckedAdminForm
+
 from . import services
 from .models import (
     CatalogueVersion,
@@ -24,6 +26,10 @@ from .models import (
 )
 
 ADMIN = IndicatorChange.Source.ADMIN
+STALE_MESSAGE = _(
+    "Someone else saved this after you opened it. Nothing was saved. "
+    "Open it again to see the current version, then make your change."
+)
 READ_ONLY_DATES = ["submitted_at", "approved_at", "updated_at"]
 
 
@@ -67,10 +73,25 @@ class IndicatorAdminForm(forms.ModelForm):
     change_reason = forms.CharField(
         label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
     )
+    # The edit_version the change page was opened at: indicator_update refuses a save from an older one.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Indicator
         fields = [*services.INDICATOR_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["expected_version"].initial = self.instance.edit_version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            current = Indicator.objects.filter(pk=self.instance.pk).values_list("edit_version", flat=True).first()
+            if cleaned.get("expected_version") != current:
+                raise ValidationError(STALE_MESSAGE, code="stale")
+        return cleaned
 
 
 class IndicatorRuleInline(admin.TabularInline):
@@ -104,7 +125,16 @@ class IndicatorAdmin(admin.ModelAdmin):
         # The form has already set the new values on ``obj``: the service compares with the stored row.
         stored = Indicator.objects.select_related("version").get(pk=obj.pk)
         data = {name: getattr(obj, name) for name in services.INDICATOR_FIELDS}
-        services.indicator_update(stored, request.user, data, reason, source=ADMIN, fields=services.INDICATOR_FIELDS)
+        services.indicator_update(
+            stored,
+            request.user,
+            data,
+            reason,
+            source=ADMIN,
+            fields=services.INDICATOR_FIELDS,
+            expected_version=form.cleaned_data.get("expected_version") or 0,
+        )
+        obj.edit_version = stored.edit_version
 
     def delete_model(self, request, obj):
         services.indicator_delete(obj, request.user, source=ADMIN)
@@ -138,8 +168,17 @@ class IndicatorChangeAdmin(ReadOnlyAdmin):
     readonly_fields = ["indicator", "subject", "action", "source", "user", "changed_at", "changes", "reason"]
 
 
+class PeriodAdminForm(VersionCheckedAdminForm):
+    """A change page opened before someone else's change (a deadline moved in the portal) cannot undo it."""
+
+    class Meta:
+        model = Period
+        fields = ["year", "half", "status", "deadline"]
+
+
 @admin.register(Period)
 class PeriodAdmin(admin.ModelAdmin):
+    form = PeriodAdminForm
     list_display = ["__str__", "status", "deadline", "opened_at"]
     readonly_fields = ["opened_at"]
 
@@ -149,7 +188,9 @@ class PeriodAdmin(admin.ModelAdmin):
             return
         stored = Period.objects.get(pk=obj.pk)
         if "deadline" in form.changed_data:
-            services.period_set_deadline(stored, request.user, obj.deadline)
+            services.period_set_deadline(
+                stored, request.user, obj.deadline, expected_version=form.cleaned_data.get("expected_version")
+            )
         if {"year", "half"} & set(form.changed_data):
             stored.year, stored.half = obj.year, obj.half
             stored.save(update_fields=["year", "half"])

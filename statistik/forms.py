@@ -4,10 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intro_sodertorn.forms import cap_text_fields
+from natverk.versioning import LOADED_FIELD, VERSION_FIELD, VERSION_LAYOUT, VersionedFormMixin
 
 from .calc import formula_check
 from .models import Indicator, Period
 
+# The fields of the definition form that are not the indicator's own.
+NOT_DEFINITION = ("reason", VERSION_FIELD, LOADED_FIELD)
 SEX_CHOICES = [("T", _("Total")), ("K", _("Women")), ("M", _("Men"))]
 AGE_CHOICES = [
     ("T", _("All ages")),
@@ -81,7 +84,10 @@ class PeriodForm(forms.ModelForm):
 
 
 @cap_text_fields
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(VersionedFormMixin, forms.ModelForm):
+    """An indicator's definition, with the hidden ``edit_version`` it was opened at (no lost update)."""
+
+    version_attribute = "edit_version"
     reason = forms.CharField(
         label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
     )
@@ -97,8 +103,15 @@ class IndicatorForm(forms.ModelForm):
             del self.fields["formula"]
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            *[name for name in self.fields if name != "reason"], "reason", Submit("save", _("Save definition"))
+            *[name for name in self.fields if name not in NOT_DEFINITION],
+            "reason",
+            *VERSION_LAYOUT,
+            Submit("save", _("Save definition")),
         )
+
+    def definition_data(self):
+        """The indicator's fields as the form cleaned them (the reason and the version check left out)."""
+        return {name: value for name, value in self.cleaned_data.items() if name not in NOT_DEFINITION}
 
     def clean_formula(self):
         formula = self.cleaned_data["formula"]

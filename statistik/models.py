@@ -13,6 +13,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from intro_sodertorn import access
+from natverk.versioning import VersionedModel
 
 TOTAL = "T"
 
@@ -145,6 +146,14 @@ class Indicator(models.Model):
     )
     is_key = models.BooleanField(_("key outcome figure"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The lost-update check of the definition form (``version`` is the catalogue version): raised by every
+    # change through ``services.indicator_update``, compared there under a row lock.
+    edit_version = models.PositiveIntegerField(
+        _("edit version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every change; a definition form saved from an older one is refused."),
+    )
 
     class Meta:
         ordering = ["form__order", "order", "code"]
@@ -254,7 +263,7 @@ class IndicatorChange(models.Model):
         return f"{self.subject or self.indicator_id} {self.changed_at:%Y-%m-%d}"
 
 
-class Period(models.Model):
+class Period(VersionedModel):
     """A reporting period: a year or a half-year, opened and closed by the statistics administrator."""
 
     class Status(models.TextChoices):

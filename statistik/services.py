@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from intro_sodertorn import access
 from intro_sodertorn.reminders import send_reminder_once
 from natverk.models import Municipality
+from natverk.versioning import EditConflict
 
 from .calc import cells_compute
-from .models import CatalogueVersion, IndicatorChange, IndicatorRule, Period, Report, ReportEvent, Value
+from .models import CatalogueVersion, Indicator, IndicatorChange, IndicatorRule, Period, Report, ReportEvent, Value
 
 REMIND_DAYS_BEFORE = 7
 
@@ -260,25 +261,42 @@ def _subject(indicator):
     return f"{indicator.code} (v{indicator.version.number})"
 
 
-def indicator_update(indicator, user, data, reason="", source=IndicatorChange.Source.PORTAL, fields=EDITABLE_FIELDS):
+def indicator_update(
+    indicator,
+    user,
+    data,
+    reason="",
+    source=IndicatorChange.Source.PORTAL,
+    fields=EDITABLE_FIELDS,
+    expected_version=None,
+):
     """Change an indicator, keeping the history of what was before. Returns the change, or None if nothing changed.
 
     The one write path of an indicator's fields: the portal's definition form (``EDITABLE_FIELDS``) and
-    Django admin (``fields=INDICATOR_FIELDS``).
+    Django admin (``fields=INDICATOR_FIELDS``). ``expected_version``: the ``edit_version`` the form was opened
+    at; when someone changed the indicator since, EditConflict is raised and nothing is written. The row is
+    locked from the check to the write, so two saves of the same version cannot both pass.
     """
     _require_catalogue_editor(user)
-    changes = {}
-    for field in fields:
-        if field in data and data[field] != getattr(indicator, field):
-            changes[field] = [_jsonable(getattr(indicator, field)), _jsonable(data[field])]
-            setattr(indicator, field, data[field])
-    if not changes:
-        return None
     with transaction.atomic():
-        indicator.full_clean(validate_unique=True, validate_constraints=True)
-        indicator.save()
+        stored = Indicator.objects.select_for_update(of=("self",)).select_related("version").get(pk=indicator.pk)
+        if expected_version is not None and expected_version != stored.edit_version:
+            raise EditConflict
+        changes = {}
+        for field in fields:
+            if field in data and data[field] != getattr(stored, field):
+                changes[field] = [_jsonable(getattr(stored, field)), _jsonable(data[field])]
+                setattr(stored, field, data[field])
+        if not changes:
+            return None
+        stored.edit_version += 1
+        stored.full_clean(validate_unique=True, validate_constraints=True)
+        stored.save()
+        # The caller's instance shows what was saved.
+        for field in [*changes, "edit_version"]:
+            setattr(indicator, field, getattr(stored, field))
         return IndicatorChange.objects.create(
-            indicator=indicator, subject=_subject(indicator), user=user, changes=changes, reason=reason, source=source
+            indicator=stored, subject=_subject(stored), user=user, changes=changes, reason=reason, source=source
         )
 
 
@@ -415,11 +433,19 @@ def period_set_status(period, user, status):
             notifications.queue_on_commit(tasks.notify_period_opened, period.pk)
 
 
-def period_set_deadline(period, user, deadline):
-    """Move a deadline; reminders are keyed by deadline, so the new one gets its own reminders."""
+def period_set_deadline(period, user, deadline, expected_version=None):
+    """Move a deadline; reminders are keyed by deadline, so the new one gets its own reminders.
+
+    ``expected_version``: the period's version the form was opened at; when it was changed since (a deadline
+    moved, the period opened or closed), EditConflict is raised under the row lock and nothing is written.
+    """
     _require(access.is_stat_admin(user) or access.is_system_admin(user))
-    period.deadline = deadline
-    period.save(update_fields=["deadline"])
+    with transaction.atomic():
+        current = Period.objects.select_for_update().filter(pk=period.pk).values_list("version", flat=True).first()
+        if expected_version is not None and expected_version != current:
+            raise EditConflict
+        period.deadline = deadline
+        period.save(update_fields=["deadline"])
 
 
 def late_municipalities(period):

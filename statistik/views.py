@@ -17,6 +17,7 @@ from intro_sodertorn import access
 from intro_sodertorn.exports import export_start
 from intro_sodertorn.xlsx import XLSX_CONTENT_TYPE
 from natverk.models import Municipality
+from natverk.versioning import VERSION_FIELD, EditConflict, refuse_stale
 
 from . import dashboards, services, validation
 from .calc import Cell, cells_compute, changes_compare, percent_codes, values_validate
@@ -371,6 +372,7 @@ def periods(request):
             % {"period": period, "status": period.get_status_display().lower()},
         )
         return redirect("statistik:periods")
+    kept, status = None, 200
     if request.method == "POST" and "new_deadline" in request.POST and "period" in request.POST:
         period = get_object_or_404(Period, pk=_posted_id(request, "period"))
         try:
@@ -379,20 +381,37 @@ def periods(request):
             deadline = None
         if deadline is None:
             messages.error(request, _("Write the deadline as a date, for example 2013-02-28."))
+            return redirect("statistik:periods")
+        try:
+            # The period's version when the page was drawn; a page without it counts as stale.
+            services.period_set_deadline(
+                period, request.user, deadline, expected_version=_posted_id(request, "version") or 0
+            )
+        except EditConflict:
+            messages.error(
+                request,
+                _(
+                    "Someone else saved %(period)s after you opened the page. Nothing was saved. Your date is kept "
+                    "below beside the current values: save again to use it."
+                )
+                % {"period": period},
+            )
+            kept, status = {"period": period.pk, "deadline": deadline.isoformat()}, 409
         else:
-            services.period_set_deadline(period, request.user, deadline)
             messages.success(
                 request, _("The deadline of %(period)s is now %(date)s.") % {"period": period, "date": deadline}
             )
-        return redirect("statistik:periods")
-    if request.method == "POST" and form.is_valid():
+            return redirect("statistik:periods")
+    if request.method == "POST" and kept is None and form.is_valid():
         services.period_create(request.user, form.save(commit=False))
         messages.success(request, _("The period is added."))
         return redirect("statistik:periods")
     items = Period.objects.annotate(
         done=Count("reports", filter=Q(reports__status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED]))
     ).order_by("-year", "-half")
-    return render(request, "statistik/periods.html", {"form": form, "periods": items})
+    if kept is not None:
+        form = PeriodForm()
+    return render(request, "statistik/periods.html", {"form": form, "periods": items, "kept": kept}, status=status)
 
 
 @login_required
@@ -427,13 +446,28 @@ def indicator_edit(request, pk):
     if not access.is_stat_admin(request.user):
         raise PermissionDenied
     form = IndicatorForm(request.POST or None, instance=Indicator.objects.get(pk=pk))
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        data = {field: form.cleaned_data[field] for field in form.fields if field != "reason"}
-        services.indicator_update(indicator, request.user, data, form.cleaned_data["reason"])
-        messages.success(request, _("The definition is saved. The change is in the history."))
-        return redirect("statistik:indicator_edit", pk=indicator.pk)
+        try:
+            services.indicator_update(
+                indicator,
+                request.user,
+                form.definition_data(),
+                form.cleaned_data["reason"],
+                # A form without the hidden version (an old page) counts as stale.
+                expected_version=form.cleaned_data[VERSION_FIELD] or 0,
+            )
+        except EditConflict:
+            # Nothing was written: the user's input is kept, the other person's changes listed and merged in.
+            fresh = IndicatorForm(instance=Indicator.objects.select_related("version").get(pk=pk))
+            conflict = refuse_stale(request, form, fresh, _("this definition"))
+        else:
+            messages.success(request, _("The definition is saved. The change is in the history."))
+            return redirect("statistik:indicator_edit", pk=indicator.pk)
     history = indicator.changes.select_related("user")
-    return render(request, "statistik/indicator_edit.html", {"form": form, "indicator": indicator, "history": history})
+    context = {"form": form, "indicator": indicator, "history": history, "conflict": conflict}
+    status = 409 if conflict is not None else 200
+    return render(request, "statistik/indicator_edit.html", context, status=status)
 
 
 # --- Dashboards -------------------------------------------------------------------------

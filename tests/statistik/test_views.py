@@ -174,7 +174,13 @@ def test_only_the_statistics_administrator_manages_periods_and_definitions(clien
     assert response.status_code == 302
     response = region.post(
         reverse("statistik:indicator_edit", args=[indicator.pk]),
-        {"name": "Avslut till arbete", "definition": "Ny definition.", "unit": "persons", "reason": "SKL 2011"},
+        {
+            "name": "Avslut till arbete",
+            "definition": "Ny definition.",
+            "unit": "persons",
+            "reason": "SKL 2011",
+            "version": indicator.edit_version,
+        },
     )
     assert response.status_code == 302
     change = indicator.changes.get()
@@ -235,7 +241,9 @@ def test_the_region_reviews_a_report_with_every_figure_unsuppressed(client_as, m
 
 def test_the_statistics_administrator_moves_a_deadline_and_opens_and_closes_a_period(client_as, period):
     region = client_as("statistik-region")
-    region.post(reverse("statistik:periods"), {"period": period.pk, "new_deadline": "2013-03-31"})
+    # The page sends the period's version with the new deadline (a deadline moved meanwhile is not undone).
+    data = {"period": period.pk, "new_deadline": "2013-03-31", "version": period.version}
+    assert region.post(reverse("statistik:periods"), data).status_code == 302
     region.post(reverse("statistik:periods"), {"period": period.pk, "status": "closed"})
     period.refresh_from_db()
     assert str(period.deadline) == "2013-03-31" and period.status == "closed"
