@@ -209,6 +209,18 @@ def test_a_plainly_wrong_file_is_refused_in_the_request_without_a_job(client_as,
     assert not ImportJob.objects.exists()
 
 
+def test_without_the_queue_the_upload_says_so_and_makes_no_job(good_file, client_as, municipalities, monkeypatch):
+    monkeypatch.setattr(imports, "import_queue_available", lambda: False)
+    response = client_as("admin-huddinge").post(
+        reverse("insatsbasen:import"),
+        {"municipality": municipalities["Huddinge"].pk, "file": xlsx(good_file)},
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    assert response.status_code == 200
+    assert "bakgrundstjänsten inte var tillgänglig" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
 def test_a_damaged_workbook_fails_in_the_job_with_a_swedish_message(
     client_as, municipalities, django_capture_on_commit_callbacks
 ):
