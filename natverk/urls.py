@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class MunicipalityCodeConverter:
+    """A municipality's official code: four digits (SCB). Anything else is 404 before the view (a NUL byte would
+    reach PostgreSQL, which refuses it in text)."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(MunicipalityCodeConverter, "municipalitycode")
 
 app_name = "natverk"
 
@@ -28,5 +44,5 @@ urlpatterns = [
     path("moten/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("moten/<int:pk>/andra/", views.meeting_edit, name="meeting_edit"),
     path("kommuner/", views.municipality_list, name="municipality_list"),
-    path("kommuner/<str:code>/", views.municipality_detail, name="municipality_detail"),
+    path("kommuner/<municipalitycode:code>/", views.municipality_detail, name="municipality_detail"),
 ]

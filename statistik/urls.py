@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class IndicatorCodeConverter:
+    """An indicator's code: at most 20 characters (the model's limit), never a NUL byte (PostgreSQL refuses it in
+    text), so anything else is 404 before the view."""
+
+    regex = r"[^/\x00]{1,20}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(IndicatorCodeConverter, "indicatorcode")
 
 app_name = "statistik"
 
@@ -18,7 +34,7 @@ urlpatterns = [
     path("rapporter/<int:pk>/mall.xlsx", views.report_template, name="report_template"),
     path("rapporter/<int:pk>/ladda-upp/", views.report_upload, name="report_upload"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("dashboard/indikator/<str:code>/", views.dashboard_indicator, name="dashboard_indicator"),
+    path("dashboard/indikator/<indicatorcode:code>/", views.dashboard_indicator, name="dashboard_indicator"),
     path("dashboard/kommun/<int:pk>/", views.dashboard_municipality, name="dashboard_municipality"),
     path("export/<str:kind>/", views.export, name="export"),
 ]

@@ -14,13 +14,14 @@ page in Swedish. Each request runs in a savepoint that is rolled back, like the 
 import html
 import re
 import time
+import uuid
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.conf import settings
 from django.db import transaction
-from django.urls import Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from tests.url_walk import url_names
 
@@ -339,3 +340,126 @@ def test_a_megabyte_of_notes_is_refused_with_a_swedish_message_and_nothing_saved
     text = html.unescape(response.content.decode())
     assert "Anteckningar: Säkerställ att detta värde har som mest 20000 tecken" in text
     assert Organisation.objects.count() == before
+
+
+# --- NUL, overlong and broken UTF-8 in paths and query strings ------------------------------------
+
+# Raw values, already percent-encoded as they travel in a URL: a NUL byte (PostgreSQL refuses it in text), a
+# 5,000-character segment and two byte sequences that are not UTF-8.
+RAW_HOSTILE = {
+    "NUL": "%00",
+    "5,000 characters": "x" * 5000,
+    "invalid UTF-8 %FF%FE": "%FF%FE",
+    "invalid UTF-8 %C3%28": "%C3%28",
+}
+# Every query parameter a view reads by name (test_every_query_parameter_a_view_reads_is_walked keeps the list
+# complete); the filters of a page's GET forms are read from the page and sent too.
+QUERY_PARAMETERS = {
+    "q",
+    "alla",
+    "page",
+    "sida",
+    "sort",
+    "sortera",
+    "per_page",
+    "insats",
+    "organisation",
+    "saknas",
+    "kontakt",
+    "period",
+    "jamfor",
+    "typ",
+    "id",
+    "status",
+    "language",
+    "category",
+    "kommun",
+    "kategori",
+    "sprak",
+    "year_from",
+    "year_to",
+    "sex",
+    "age",
+}
+# Who walks each URL: the anonymous visitor, an administrator and the strategist, and whoever may open the page.
+PATH_ROLES = (ANON, matrix.OWN_ADMIN, matrix.STRATEGIST)
+# Stand-ins that match each converter, replaced by the hostile text in the reversed URL.
+SENTINELS = {int: 8765432109, str: "zzplatshallarezz", uuid.UUID: uuid.UUID("5e175e17-5e17-4e17-8e17-5e175e175e17")}
+
+
+def hostile_paths(name, kwargs):
+    """(label, URL) with each path argument in turn replaced by each hostile value, and one appended segment."""
+    for key, value in kwargs.items():
+        sentinel = next(stand_in for kind, stand_in in SENTINELS.items() if isinstance(value, kind))
+        try:
+            url = reverse(name, kwargs={**kwargs, key: sentinel})
+        except NoReverseMatch:  # a converter narrower than its type (four digits): the real value's segment
+            url = reverse(name, kwargs=kwargs).replace(f"/{value}/", f"/{sentinel}/", 1)
+        assert str(sentinel) in url, (name, key)
+        for label, raw in RAW_HOSTILE.items():
+            yield f"{key}: {label}", url.replace(str(sentinel), raw, 1)
+    url = reverse(name, kwargs=kwargs or None)
+    for label, raw in RAW_HOSTILE.items():
+        yield f"an extra segment: {label}", f"{url}{raw}/"
+
+
+def walk_roles(rule):
+    roles = list(PATH_ROLES)
+    acting = acting_role(rule, "GET")
+    if acting is not None and acting not in roles:
+        roles.append(acting)
+    return roles
+
+
+def check_no_traceback(walk, response, where):
+    if not getattr(response, "streaming", False) and b"Traceback" in response.content:
+        walk.problems.append(f"{where}: the response shows a traceback")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("part", sorted(PARTS))
+def test_nul_overlong_and_broken_utf8_in_paths_and_query_strings_never_give_a_server_error(part, world, clients):
+    """Each path argument and each query parameter the view reads gets each hostile value, as the anonymous visitor,
+    an administrator, the strategist and the role that may open the page: all parameters at once for each role,
+    then one parameter at a time for the role that may open the page."""
+    walk = Walk(clients)
+    _post_fields, get_fields = discover_forms(world, walk)
+    visited = 0
+    for name, url, rule in targets(world):
+        if not PARTS[part](name):
+            continue
+        visited += 1
+        kwargs = rule.args(world) if rule.args else {}
+        parameters = sorted(QUERY_PARAMETERS | get_fields.get(name, set()))
+        acting = acting_role(rule, "GET")
+        for role in walk_roles(rule):
+            for label, bad in hostile_paths(name, kwargs):
+                response = walk.send(role, "GET", bad, where=f"path {label}")
+                check_no_traceback(walk, response, f"GET {bad[:120]} as {role}")
+            for label, raw in RAW_HOSTILE.items():
+                query = "&".join(f"{parameter}={raw}" for parameter in parameters)
+                response = walk.send(role, "GET", f"{url}?{query}", where=f"every parameter: {label}")
+                check_no_traceback(walk, response, f"GET {url}?…{label} as {role}")
+        if acting is None:
+            continue
+        for parameter in sorted(get_fields.get(name, set()) | {"q", "page"}):
+            for label, raw in RAW_HOSTILE.items():
+                walk.send(acting, "GET", f"{url}?{parameter}={raw}", where=f"{parameter}: {label}")
+    assert visited
+    assert not walk.problems, f"{len(walk.problems)} of {walk.requests} requests failed:\n" + "\n".join(walk.problems)
+
+
+def test_every_query_parameter_a_view_reads_is_walked():
+    """A parameter read by name in the apps' code (request.GET.get("x"), params.get("x")) is in QUERY_PARAMETERS."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    read = set()
+    for app in ("insatsbasen", "natverk", "uppdrag", "statistik", "intro_sodertorn"):
+        for source in (root / app).rglob("*.py"):
+            if "migrations" in source.parts:
+                continue
+            text = source.read_text(encoding="utf-8")
+            read |= set(re.findall(r"request\.GET(?:\.get|\.getlist)?[\[(]\s*\"(\w+)\"", text))
+    assert read, "the search found no parameters"
+    assert sorted(read - QUERY_PARAMETERS) == []
