@@ -130,6 +130,7 @@ class NetworkFilterForm(forms.Form):
     )
 
 
+@cap_text_fields
 class ContactFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     # Several hundred organisations: only their names are read, and the options are written in one pass
