@@ -467,7 +467,7 @@ def import_job_commit_start(job):
     started = (
         ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED, error_count=0)
         .exclude(row_count=0)
-        .update(status=ImportJob.Status.COMMITTING, progress=0)
+        .update(status=ImportJob.Status.COMMITTING, progress=0, started_at=timezone.now())
     )
     if started:
         transaction.on_commit(functools.partial(_queue, "commit", job.pk))
@@ -624,6 +624,34 @@ def import_job_commit(job_id):
             with override(job.language):
                 _job_failed(job, str(JOB_FAILED_MESSAGE))
     return ImportJob.objects.filter(pk=job_id).first()
+
+
+# A job waiting this long, or in a step this long (each takes seconds), lost its message or its worker.
+STALLED = datetime.timedelta(minutes=30)
+
+
+def import_job_recover_stalled():
+    """Queue again the steps whose message was lost (a Redis restart) or whose worker died; returns how many.
+
+    Safe at any time: a check runs again harmlessly, and a commit being written holds its job's row lock, which this
+    skips (a second delivery would only wait for it and then find the job done).
+    """
+    cutoff = timezone.now() - STALLED
+    count = 0
+    for job_id in ImportJob.objects.filter(
+        Q(status=ImportJob.Status.QUEUED, created_at__lt=cutoff)
+        | Q(status=ImportJob.Status.CHECKING, started_at__lt=cutoff)
+    ).values_list("pk", flat=True):
+        _queue("check", job_id)
+        count += 1
+    with transaction.atomic():
+        committing = ImportJob.objects.select_for_update(skip_locked=True).filter(
+            status=ImportJob.Status.COMMITTING, started_at__lt=cutoff
+        )
+        for job_id in committing.values_list("pk", flat=True):
+            transaction.on_commit(functools.partial(_queue, "commit", job_id))
+            count += 1
+    return count
 
 
 def import_job_purge_old(days=None):

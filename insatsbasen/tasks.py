@@ -28,3 +28,9 @@ def commit_import(job_id):
 def purge_old_imports():
     """Daily: import jobs and any upload left older than IMPORT_RETENTION_DAYS are deleted."""
     return imports.import_job_purge_old()
+
+
+@shared_task(name="insatsbasen.tasks.recover_stalled_imports")
+def recover_stalled_imports():
+    """Every few minutes: import steps whose queue message was lost or whose worker died are queued again."""
+    return imports.import_job_recover_stalled()

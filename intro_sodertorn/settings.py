@@ -276,6 +276,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "insatsbasen.tasks.purge_old_imports",
         "schedule": crontab(hour=3, minute=5),
     },
+    # Import steps (check, commit) whose worker died or whose queue message was lost are queued again.
+    "insatsbasen-recover-stalled-imports": {
+        "task": "insatsbasen.tasks.recover_stalled_imports",
+        "schedule": crontab(minute="*/5"),
+    },
     # Exports whose worker died or whose queue message was lost are queued again.
     "portal-recover-stalled-exports": {
         "task": "intro_sodertorn.tasks.recover_stalled_exports",

@@ -239,6 +239,31 @@ def test_a_damaged_workbook_fails_in_the_job_with_a_swedish_message(
     assert job.error in page and "Ingenting importerades." in page
 
 
+def test_steps_whose_message_was_lost_are_queued_again(
+    good_file, course, client_as, municipalities, django_capture_on_commit_callbacks
+):
+    client = client_as("admin-huddinge")
+    # The upload's on-commit callback never runs here: its message is lost.
+    client.post(reverse("insatsbasen:import"), {"municipality": municipalities["Huddinge"].pk, "file": xlsx(good_file)})
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.QUEUED
+    assert tasks.recover_stalled_imports.run() == 0, "not waiting long enough to be lost"
+    long_ago = timezone.now() - imports.STALLED - datetime.timedelta(minutes=1)
+    ImportJob.objects.update(created_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.recover_stalled_imports.run() == 1
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKED
+
+    assert imports.import_job_commit_start(job)  # its message lost as well
+    ImportJob.objects.update(started_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.recover_stalled_imports.run() == 1
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.created_count == 2
+    assert tasks.recover_stalled_imports.run() == 0
+
+
 def test_old_jobs_and_their_uploads_are_purged(cast, municipalities, settings):
     job = ImportJob(user=cast["admin-huddinge"], municipality=municipalities["Huddinge"], file_name="x.xlsx")
     job.file.save("x.xlsx", SimpleUploadedFile("x.xlsx", b"PK"), save=False)
