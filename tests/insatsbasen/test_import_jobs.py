@@ -180,6 +180,9 @@ def test_my_imports_lists_only_my_own_jobs(good_file, upload, client_as):
     assert reverse("insatsbasen:import_job", args=[job.pk]) in page and "3 rader att bekräfta" in page
     other = client_as("admin-botkyrka").get(reverse("insatsbasen:import_list")).content.decode()
     assert str(job.pk) not in other
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CHECKING, progress=40)
+    page = client.get(reverse("insatsbasen:import_list"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Kontrolleras</span> 40 %" in page
 
 
 def test_the_status_url_tells_the_script_how_far_the_job_is(good_file, upload):
