@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from intro_sodertorn import access
 from intro_sodertorn.models import Role
+from intro_sodertorn.storage import export_storage
 
 from .public_i18n import PUBLIC_LANGUAGES
 
@@ -382,6 +383,11 @@ class Insats(models.Model):
             # An administrator's own insatser by name (the home page's incomplete ones, the list filtered by
             # municipality): without it the name index is walked past every other municipality's (20,000 rows).
             models.Index(fields=["owner_municipality", "name"], name="insats_owner_name_idx"),
+            # The statistics page's "most viewed": the top 25 walked from the top of the few viewed insatser
+            # instead of sorting every insats by its views (15 ms at 20,000).
+            models.Index(
+                models.F("view_count").desc(), "name", name="insats_viewed_idx", condition=Q(view_count__gt=0)
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -782,7 +788,9 @@ class ImportJob(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     # The upload, kept only until the check has read it (the rows are then in ``result``).
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    # In the export files' storage (intro_sodertorn/storage.py): the web process stores it and a worker, perhaps on
+    # another host, reads it; with EXPORT_STORAGE_BUCKET both share the bucket.
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", storage=export_storage, blank=True)
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
     # The dry run: every row with its action, errors, warnings, changes and form data (what the commit reads).
     result = models.JSONField(_("dry run"), default=dict, blank=True)

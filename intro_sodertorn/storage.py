@@ -3,7 +3,9 @@
 The local file system under MEDIA_ROOT by default; an S3-compatible bucket when
 EXPORT_STORAGE_BUCKET is set, so the web and worker processes may run on different hosts and
 share nothing but the bucket. Every read, write and delete of an export file goes through
-``ExportJob.file`` (Django's storage API), never through a path.
+``ExportJob.file`` (Django's storage API), never through a path. Uploaded import files
+(``insatsbasen.ImportJob.file``) use the same storage: the web process stores them and a worker
+reads them.
 """
 
 from django.core.files.storage import storages
