@@ -38,6 +38,7 @@ def _data():
     from insatsbasen.models import Insats, SearchLog
     from intro_sodertorn.demo import demo_load
     from intro_sodertorn.models import ExportJob
+    from natverk.models import AnonymisationLog
     from statistik.models import CatalogueVersion
 
     from ..conftest import ensure_seed_data
@@ -54,6 +55,7 @@ def _data():
     Insats.objects.update(capacity=12345)  # a number input's value (a form field is not localized) and a count
     strateg = get_user_model().objects.get(username="strateg")
     ExportJob.objects.create(user=strateg, kind="insatsbasen.insatser", title="Insatser")  # data-export-id
+    AnonymisationLog.objects.create(contact_id_anonymised=ID_START + 999, performed_by=strateg)  # "#7000999"
     monday = datetime.date.today() - datetime.timedelta(days=datetime.date.today().weekday())
     SearchLog.objects.create(query="zzgrouped", week=monday, count=12345)
     cache.clear()
