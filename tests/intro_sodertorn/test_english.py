@@ -3,7 +3,8 @@ none of the portal's own Swedish phrases, and rendered in Swedish none of its En
 
 The phrases are the portal's catalogues (every ``locale/sv`` of the project and the apps): a message of three words or
 more whose Swedish differs from its English. Data (insats names, descriptions) is Swedish in both languages and is
-not in the catalogues, so it does not count; a short label ("Status") could be data, so it is left out.
+not in the catalogues, so it does not count; a short label ("Status") could be data, so it is left out. Text the page
+marks as written in another language (``lang``) is that language on purpose and is left out too.
 """
 
 import re
@@ -50,10 +51,15 @@ def _phrases(index):
     return phrases
 
 
-def _visible_text(content):
+def _visible_text(content, language):
+    """The page's text, leaving out what the page marks as another language (``lang``: an import job's messages
+    written in the uploader's language at the time, the Swedish beside a translation)."""
     tree = lxml_html.fromstring(content)
     for node in tree.xpath("//script|//style|//template"):
         node.drop_tree()
+    for node in tree.xpath("//body//*[@lang]"):
+        if node.get("lang") and not node.get("lang").startswith(language) and node.getparent() is not None:
+            node.drop_tree()
     return " ".join(" ".join(tree.text_content().split()).split())
 
 
@@ -74,7 +80,7 @@ def _walk(language):
             url = reverse(name, kwargs=case.kwargs() if case.kwargs else None) + case.query
             response = client.get(url)
             if response.status_code == 200 and "html" in response.get("Content-Type", ""):
-                pages.append((f"{name} ({url})", _visible_text(response.content)))
+                pages.append((f"{name} ({url})", _visible_text(response.content, language)))
     return pages
 
 
