@@ -338,3 +338,33 @@ NOT_PAGES = {
     "natverk:contact_extract": "JSON download (GET) or export job (POST)",
     "natverk:network_export": "POST-only action that starts an export job",
 }
+
+
+# The public catalogue's pages: their language is in the URL (/katalog/en/...), not in the language cookie.
+PUBLIC_PAGES = ("katalog:index", "katalog:detail", "katalog:referral", "katalog:referral_many")
+
+
+def rendered(language, *, public=True, follow=False):
+    """Every case of the walk through Django's test client in ``language`` (the cookie; the public catalogue's
+    pages by their URL), one logged-in client per user: yields (url name, case, url, response). ``public=False``
+    leaves the public catalogue's pages out."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    clients = {}
+    for name, cases in sorted(CASES.items()):
+        if name in PUBLIC_PAGES and not public:
+            continue
+        for case in cases:
+            client = clients.get(case.user)
+            if client is None:
+                client = clients[case.user] = Client()
+                if case.user:
+                    client.force_login(get_user_model().objects.get(username=case.user))
+                client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+            url = reverse(name, kwargs=case.kwargs() if case.kwargs else None) + case.query
+            if name in PUBLIC_PAGES and language != "sv":
+                url = url.replace("/katalog/", f"/katalog/{language}/", 1)
+            yield name, case, url, client.get(url, follow=follow)

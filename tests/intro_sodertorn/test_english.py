@@ -11,16 +11,12 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from django.urls import reverse
 from lxml import html as lxml_html
 
-from ..accessibility.cases import CASES
+from ..accessibility.cases import rendered
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = [ROOT / "locale/sv/LC_MESSAGES/django.po"] + sorted(ROOT.glob("*/locale/sv/LC_MESSAGES/django.po"))
-PUBLIC_PAGES = ("katalog:index", "katalog:detail", "katalog:referral", "katalog:referral_many")
 
 
 def _entries(path):
@@ -64,23 +60,10 @@ def _visible_text(content, language):
 
 
 def _walk(language):
-    from django.contrib.auth import get_user_model
-
-    clients, pages = {}, []
-    for name, cases in sorted(CASES.items()):
-        if name in PUBLIC_PAGES:  # the public catalogue's language is in its URL (tests/insatsbasen)
-            continue
-        for case in cases:
-            client = clients.get(case.user)
-            if client is None:
-                client = clients[case.user] = Client()
-                if case.user:
-                    client.force_login(get_user_model().objects.get(username=case.user))
-                client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-            url = reverse(name, kwargs=case.kwargs() if case.kwargs else None) + case.query
-            response = client.get(url)
-            if response.status_code == 200 and "html" in response.get("Content-Type", ""):
-                pages.append((f"{name} ({url})", _visible_text(response.content, language)))
+    pages = []
+    for name, _case, url, response in rendered(language, public=False):  # the public pages: tests/insatsbasen
+        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            pages.append((f"{name} ({url})", _visible_text(response.content, language)))
     return pages
 
 

@@ -14,14 +14,11 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
-from django.urls import reverse
 from django.utils import translation
 from lxml import html as lxml_html
 
-from ..accessibility.cases import CASES
+from ..accessibility.cases import rendered
 
-PUBLIC_PAGES = ("katalog:index", "katalog:detail", "katalog:referral", "katalog:referral_many")
 ID_START = 7_000_000
 SEPARATORS = {"sv": "\xa0", "en": ","}
 # Attributes people read (a grouped count in an aria-label is right); every other attribute is read by a machine.
@@ -62,23 +59,10 @@ def _data():
 
 
 def _pages(language):
-    from django.contrib.auth import get_user_model
-
-    clients, pages = {}, []
-    for name, cases in sorted(CASES.items()):
-        for case in cases:
-            client = clients.get(case.user)
-            if client is None:
-                client = clients[case.user] = Client()
-                if case.user:
-                    client.force_login(get_user_model().objects.get(username=case.user))
-                client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-            url = reverse(name, kwargs=case.kwargs() if case.kwargs else None) + case.query
-            if name in PUBLIC_PAGES and language == "en":  # the public catalogue's language is in its URL
-                url = url.replace("/katalog/", "/katalog/en/", 1)
-            response = client.get(url, follow=True)
-            assert response.status_code == 200, url
-            pages.append((f"{name} ({url}, {case.user})", lxml_html.fromstring(response.content)))
+    pages = []
+    for name, case, url, response in rendered(language, follow=True):
+        assert response.status_code == 200, url
+        pages.append((f"{name} ({url}, {case.user})", lxml_html.fromstring(response.content)))
     return pages
 
 
