@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bad_uploads  # noqa: E402
 import export_ratio  # noqa: E402
 import import_rate  # noqa: E402
 import kis_dashboard_ratio  # noqa: E402
@@ -25,7 +26,7 @@ import search_ratio  # noqa: E402
 from harness import EXPORT_10K, EXPORT_100K, LARGE, SMALL, Services, Table, load_average, log  # noqa: E402
 
 # import_rate last: it writes 5,000 insatser into the small database (and deletes them), which the page walk reads.
-BENCHMARKS = (search_ratio, kis_dashboard_ratio, page_walk, list_throughput, export_ratio, import_rate)
+BENCHMARKS = (search_ratio, kis_dashboard_ratio, page_walk, list_throughput, export_ratio, import_rate, bad_uploads)
 
 
 def main():
