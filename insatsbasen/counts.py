@@ -70,7 +70,9 @@ def scope_of(queryset):
 def counted(name, compute, *, scope="", state=None):
     """``compute()`` for the catalogue's current state, from the cache when it was counted in that state already.
     ``compute`` must return plain data (lists, dicts, numbers, text), not querysets."""
-    key = f"insatsbasen:counts:{name}:{scope}:{state or catalogue_state()}"
+    # The name may hold any text (a filter's values): digested, so the key suits every cache backend.
+    digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+    key = f"insatsbasen:counts:{digest}:{scope}:{state or catalogue_state()}"
     return cache.get_or_set(key, compute, COUNTS_SECONDS)
 
 
