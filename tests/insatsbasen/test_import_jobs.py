@@ -85,6 +85,14 @@ def test_the_upload_is_checked_by_the_job_and_the_preview_shows_what_would_happe
     assert Insats.objects.count() == 1 and Insats.objects.get().capacity == 25, "the dry run writes nothing"
 
 
+def test_a_file_that_changes_nothing_says_so_and_offers_no_import(cast, course, municipalities, upload):
+    workbook = export_workbook(cast["admin-huddinge"], {"municipality": str(municipalities["Huddinge"].pk)})
+    client, job = upload(workbook)
+    page = client.get(reverse("insatsbasen:import_job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Inget att importera: alla rader är som de redan är i Insatsbasen." in page
+    assert "Importera nu" not in page
+
+
 def test_confirming_imports_every_row_with_history_and_shows_the_counts(good_file, upload, confirm, course):
     client, job = upload(good_file)
     response = confirm(client, job)
