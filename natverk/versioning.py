@@ -277,21 +277,22 @@ def refuse_stale(request, form, fresh_form, what):
 
 
 class VersionCheckedAdminForm(forms.ModelForm):
-    """The Django admin's form for a versioned model: a save from an older version is refused in clean()."""
+    """The Django admin's form for a versioned model: a save from an older version is refused in clean().
+    ``version_attribute`` names the model's counter when ``version`` means something else there."""
 
+    version_attribute = VERSION_FIELD
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.fields["expected_version"].initial = self.instance.version
+            self.fields["expected_version"].initial = getattr(self.instance, self.version_attribute)
 
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is not None:
-            current = (
-                type(self.instance)._base_manager.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            )
+            stored = type(self.instance)._base_manager.filter(pk=self.instance.pk)
+            current = stored.values_list(self.version_attribute, flat=True).first()
             if cleaned.get("expected_version") != current:
                 raise forms.ValidationError(
                     _(

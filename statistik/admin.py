@@ -26,10 +26,6 @@ from .models import (
 )
 
 ADMIN = IndicatorChange.Source.ADMIN
-STALE_MESSAGE = _(
-    "Someone else saved this after you opened it. Nothing was saved. "
-    "Open it again to see the current version, then make your change."
-)
 READ_ONLY_DATES = ["submitted_at", "approved_at", "updated_at"]
 
 
@@ -69,29 +65,17 @@ class FormAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "order"]
 
 
-class IndicatorAdminForm(forms.ModelForm):
+class IndicatorAdminForm(VersionCheckedAdminForm):
     change_reason = forms.CharField(
         label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
     )
-    # The edit_version the change page was opened at: indicator_update refuses a save from an older one.
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The edit_version the change page was opened at (``version`` is the catalogue version): the form refuses a save
+    # from an older one, and indicator_update checks it again under the row lock.
+    version_attribute = "edit_version"
 
     class Meta:
         model = Indicator
         fields = [*services.INDICATOR_FIELDS]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.fields["expected_version"].initial = self.instance.edit_version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk is not None:
-            current = Indicator.objects.filter(pk=self.instance.pk).values_list("edit_version", flat=True).first()
-            if cleaned.get("expected_version") != current:
-                raise ValidationError(STALE_MESSAGE, code="stale")
-        return cleaned
 
 
 class IndicatorRuleInline(admin.TabularInline):
