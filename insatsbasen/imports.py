@@ -477,7 +477,7 @@ def import_job_commit_start(job):
 def _queue(step, job_id):
     from kombu.exceptions import OperationalError
 
-    from intro_sodertorn.celery import app
+    from intro_sodertorn.celery import app, publish
 
     from .tasks import check_import, commit_import
 
@@ -486,9 +486,7 @@ def _queue(step, job_id):
         task.delay(str(job_id))
         return
     try:
-        # As exports.py does: a fresh connection without retries, so a page never waits for a Redis that is down.
-        with app.connection_for_write() as broker:
-            task.apply_async((str(job_id),), connection=broker, retry=False)
+        publish(task, str(job_id))
     except (OperationalError, OSError) as error:
         logger.warning("Import %s (%s) could not be queued: %s", job_id, step, error)
         job = ImportJob.objects.filter(pk=job_id).first()

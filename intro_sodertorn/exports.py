@@ -187,7 +187,7 @@ def _no_nul(value):
 def _queue(job_id):
     from kombu.exceptions import OperationalError
 
-    from .celery import app
+    from .celery import app, publish
     from .tasks import run_export
 
     if app.conf.task_always_eager:
@@ -196,10 +196,7 @@ def _queue(job_id):
     # EXPORT_QUEUE (optional) sends exports to their own queue, e.g. a worker of their own.
     queue = getattr(settings, "EXPORT_QUEUE", None) or app.conf.task_default_queue
     try:
-        # A fresh connection, no retries: a page must not wait for a Redis that is down, and
-        # a pooled connection from before a Redis restart is never what decides.
-        with app.connection_for_write() as broker:
-            run_export.apply_async((str(job_id),), connection=broker, queue=queue, retry=False)
+        publish(run_export, str(job_id), queue=queue)
     except (OperationalError, OSError) as error:
         _remember_queue_state(app.conf.broker_url, False)
         logger.warning("Export %s could not be queued: %s", job_id, error)

@@ -167,7 +167,7 @@ def queue_on_commit(task, object_id):
 def _queue(task, object_id):
     from kombu.exceptions import OperationalError
 
-    from intro_sodertorn.celery import app
+    from intro_sodertorn.celery import app, publish
 
     if app.conf.task_always_eager:
         try:
@@ -176,8 +176,7 @@ def _queue(task, object_id):
             logger.exception("KIS notification %s(%s) failed, the sweep sends it", task.name, object_id)
         return
     try:
-        with app.connection_for_write() as broker:
-            task.apply_async((object_id,), connection=broker, retry=False)
+        publish(task, object_id)
     except (OperationalError, OSError) as error:
         logger.warning("KIS notification %s(%s) not queued, the sweep sends it: %s", task.name, object_id, error)
 
