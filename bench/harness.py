@@ -48,8 +48,10 @@ CLOCK = os.environ.get("BENCH_CLOCK", "cpu")
 CLOCK_NAME = {"cpu": "CPU time of portal + PostgreSQL", "wall": "wall time"}[CLOCK]
 
 # The sizes the issue asks for; every benchmark names its databases from here so run_all seeds each once.
-SMALL = ("bench_small", ["--insatser", "200", "--years", "1", "--scale", "0.01"])
-LARGE = ("bench_large", [])  # seed_large's defaults: 20,000 insatser, 15 years, ...
+# BENCH_DB_PREFIX names another set of databases on the same server (for two people measuring side by side).
+PREFIX = os.environ.get("BENCH_DB_PREFIX", "")
+SMALL = (f"{PREFIX}bench_small", ["--insatser", "200", "--years", "1", "--scale", "0.01"])
+LARGE = (f"{PREFIX}bench_large", [])  # seed_large's defaults: 20,000 insatser, 15 years, ...
 # The export leaves out ended and archived insatser (the list's default), about one in six of those seeded:
 # 120,000 and 12,000 insatser give exports of about 100,000 and 10,000 rows.
 EXPORT_10K = ("bench_export_10k", ["--insatser", "12000", "--years", "1", "--scale", "0.01"])

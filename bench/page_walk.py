@@ -1,6 +1,7 @@
 """Every walked page at seed_large size versus at the small size, interleaved: goal ≤ 1.5 for every page.
 
     .venv/bin/python bench/page_walk.py            # BENCH_WALK_PAIRS=7 by default
+    BENCH_WALK_ONLY=natverk:,uppdrag:report_detail .venv/bin/python bench/page_walk.py   # pages whose name starts so
 
 The pages are those of tests/performance/test_query_budgets.py's BUDGETS, the walk of the URL patterns that must
 name every list, detail, dashboard and home page (or say why a page is not one), each as the role that uses it and
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import CLOCK_NAME, LARGE, SMALL, PageServer, Table, load_average, log, main_for, paired  # noqa: E402
 
 PAIRS = int(os.environ.get("BENCH_WALK_PAIRS", "7"))
+ONLY = [name for name in os.environ.get("BENCH_WALK_ONLY", "").split(",") if name]  # e.g. natverk:,uppdrag:report
 REPEAT = 3  # each side's figure in a pair: the least of three requests in a row (harness.paired)
 GOAL = 1.5
 WORST = 10
@@ -39,6 +41,8 @@ def walk(small_server, large_server, pairs=PAIRS):
         log(f"pages with neither a budget case nor a reason (not walked): {', '.join(small_walk['unwalked'])}")
     results = []
     for small_case, large_case in zip(small_walk["cases"], large_walk["cases"], strict=True):
+        if ONLY and not any(label(small_case).startswith(name) for name in ONLY):
+            continue
         user = small_case["user"]
         small_first = small_server.get(user, small_case["path"])
         large_first = large_server.get(user, large_case["path"])
