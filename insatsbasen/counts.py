@@ -67,6 +67,24 @@ def scope_of(queryset):
     return hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:16]
 
 
+# Columns written without a history row (the nightly review bookkeeping, the view counter): what reads one is
+# computed afresh every time, as the state would not see it change.
+UNTRACKED_COLUMNS = ("view_count", "unverified_since", "review_notice")
+REGISTER_TABLES = ('"natverk_organisation"', '"natverk_contact"')
+
+
+def per_state(name, queryset, compute):
+    """``compute()`` once per state of the catalogue and per SQL of ``queryset`` (what it reads: the filters, the
+    user's scope, the search, the order, the slice), like ``counted``; the register's state joins the key when the
+    SQL reads organisations or contacts."""
+    sql, params = queryset.query.sql_with_params()
+    if any(column in sql for column in UNTRACKED_COLUMNS):
+        return compute()
+    scope = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:16]
+    state = catalogue_state(register=any(table in sql for table in REGISTER_TABLES))
+    return counted(name, compute, scope=scope, state=state)
+
+
 def counted(name, compute, *, scope="", state=None):
     """``compute()`` for the catalogue's current state, from the cache when it was counted in that state already.
     ``compute`` must return plain data (lists, dicts, numbers, text), not querysets."""
@@ -84,7 +102,7 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self):
         unordered = self.object_list.order_by()
-        return counted("list", unordered.count, scope=scope_of(unordered))
+        return per_state("list", unordered, unordered.count)
 
 
 class CategoryOrderedPaginator(CountedPaginator):
@@ -107,7 +125,7 @@ class CategoryOrderedPaginator(CountedPaginator):
         def count():
             return dict(unordered.values_list("category_id").annotate(n=Count("pk")).values_list("category_id", "n"))
 
-        return counted("per-category", count, scope=scope_of(unordered))
+        return per_state("per-category", unordered, count)
 
     @cached_property
     def count(self):

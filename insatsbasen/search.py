@@ -580,9 +580,15 @@ class CountingPaginator(Paginator):
             keys_list = keys_list.order_by(*ordering)
         else:
             total = Window(Count("pk"))
-        keys = list(
-            keys_list.annotate(total_count=total).values_list("pk", "total_count")[bottom : bottom + self.per_page]
-        )
+        page_keys = keys_list.annotate(total_count=total).values_list("pk", "total_count")[
+            bottom : bottom + self.per_page
+        ]
+        # Ranking every hit is the search's cost (a third of the catalogue for a broad word): the page's keys and the
+        # count are kept per state of the catalogue and per query, filter, scope and page (counts.per_state), as a
+        # search engine keeps its result cache until the next commit; any change to the catalogue ranks anew.
+        from . import counts
+
+        keys = [tuple(key) for key in counts.per_state("ranked-page", page_keys, lambda: list(page_keys))]
         if not keys:
             return super().get_page(number)
         self.__dict__["count"] = keys[0][1]

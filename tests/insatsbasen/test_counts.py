@@ -160,3 +160,37 @@ def test_the_scoreboard_follows_a_contact_that_loses_its_routes(make_insats, cli
     contact.email = ""
     contact.save()  # the register's own write: no insats changed, yet the insats now fails the publish gate
     assert incomplete() == 1
+
+
+def test_a_ranked_search_is_ranked_once_per_state_and_follows_every_change(make_insats, cast, client_as):
+    """The search's page of keys and its count are kept per state of the catalogue, query, filter and scope
+    (search.CountingPaginator): the same search again reads no ranking, and any change ranks anew."""
+    make_insats("Snickeri för nybörjare", "Huddinge")
+    other = make_insats("Matlagning", "Botkyrka", short_description="Laga mat tillsammans")
+    make_insats("Snickeri, arkiverad", "Huddinge", status=Insats.Status.ARCHIVED)
+    reader = client_as("lasare")
+
+    def search(client, **filters):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("insatsbasen:index"), {"q": "snickeri", **filters})
+        ranked = [q["sql"] for q in queries.captured_queries if "OVER" in q["sql"]]
+        page = response.context["page"]
+        return [insats.name for insats in page.object_list], page.paginator.count, len(ranked)
+
+    assert search(reader) == (["Snickeri för nybörjare"], 1, 1)
+    assert search(reader) == (["Snickeri för nybörjare"], 1, 0), "the same search in the same state is not ranked again"
+    # Huddinge's administrator also reads Huddinge's archived insats: their own entry, not the reader's.
+    assert search(client_as("admin-huddinge"), status="archived")[:2] == (["Snickeri, arkiverad"], 1)
+    assert search(reader, status="archived")[:2] == ([], 0)
+
+    # A changed text: the other insats now holds the word in its name, which ranks above the description.
+    other.name = "Snickeri och matlagning"
+    other.save()
+    services.insats_refresh_derived(other)
+    assert search(reader) == (["Snickeri för nybörjare", "Snickeri och matlagning"], 2, 1)
+    # A status change through the one write path: gone from the default list at once.
+    services.insats_set_status(Insats.objects.get(pk=other.pk), Insats.Status.ENDED, cast["strateg"])
+    assert search(reader) == (["Snickeri för nybörjare"], 1, 1)
+    # A new day ranks anew too (what is current depends on it); a new login, as the old session has timed out.
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        assert search(client_as("lasare"))[2] == 1
