@@ -305,19 +305,20 @@ class PageServer:
             raise RuntimeError(f"bench/page_server.py {op} {arguments}: {answer['error']}")
         return answer
 
-    def get(self, user, path):
-        return self.call("get", user=user, path=path)
+    def get(self, user, path, fresh=False):
+        return self.call("get", user=user, path=path, fresh=fresh)
 
-    def seconds(self, user, path, clock=None):
+    def seconds(self, user, path, clock=None, fresh=False):
         """A function for ``paired``: one GET, its seconds; a page that does not answer 200 stops the bench.
 
         ``clock`` (BENCH_CLOCK by default, see ``CLOCK``): "cpu", the CPU time the GET took in the child and in
-        the PostgreSQL processes serving it; "wall", the time it took.
+        the PostgreSQL processes serving it; "wall", the time it took. ``fresh``: each GET with the portal's
+        cache emptied first (the first request after a change to the data).
         """
         key = {"wall": "seconds", "cpu": "cpu"}[clock or CLOCK]
 
         def request():
-            answer = self.last = self.get(user, path)
+            answer = self.last = self.get(user, path, fresh)
             if answer["status"] != 200:
                 raise RuntimeError(f"{path} as {user} answered {answer['status']} ({self.url.rsplit('/', 1)[-1]})")
             return answer[key]

@@ -6,7 +6,8 @@ Requests (``op`` and its arguments):
 
 - ``get`` user, path: GET path through Django's test client as that user (None: anonymous), production settings;
   answers ``seconds`` (timed in here, around the client's GET), ``cpu`` (the CPU time that GET took here and in
-  the PostgreSQL cluster: what the page costs, whatever else the machine runs), ``queries``, ``status``, ``bytes``.
+  the PostgreSQL cluster: what the page costs, whatever else the machine runs), ``queries``, ``status``, ``bytes``;
+  with ``fresh`` the portal's cache is emptied first, as after a change to the catalogue.
 - ``walk``: every page case of tests/performance/test_query_budgets.py's BUDGETS (the walked list of every list,
   detail, dashboard and home page, the role that uses it and its arguments), with its URL at this database (detail
   pages open the busiest object of their kind here); pages that need a fresh object (a steering report saved now)
@@ -82,9 +83,14 @@ def database_cpu_since(before):
     return sum(figure - before.get(pid, 0) for pid, figure in after.items()) / 1e9
 
 
-def get(user, path):
-    """``seconds`` is wall time; ``cpu`` is the CPU time of this process and of the database cluster meanwhile."""
+def get(user, path, fresh=False):
+    """``seconds`` is wall time; ``cpu`` is the CPU time of this process and of the database cluster meanwhile.
+    ``fresh``: the cache is emptied first (not timed), as after a change to the catalogue."""
     client = client_for(user)
+    if fresh:
+        from django.core.cache import cache
+
+        cache.clear()
     queries = []
 
     def count(execute, sql, params, many, context):
