@@ -22,6 +22,7 @@ from functools import cached_property
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Max, Value, When
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 
 from natverk.models import Contact, Municipality, Organisation
@@ -78,7 +79,9 @@ def per_state(name, queryset, compute):
     user's scope, the search, the order, the slice), like ``counted``; the register's state joins the key when the
     SQL reads organisations or contacts."""
     sql, params = queryset.query.sql_with_params()
-    if any(column in sql for column in UNTRACKED_COLUMNS):
+    # What the rows are chosen and ordered by (the select list of a model query names every column).
+    chosen = queryset.values("pk") if queryset._iterable_class is ModelIterable else queryset
+    if any(column in chosen.query.sql_with_params()[0] for column in UNTRACKED_COLUMNS):
         return compute()
     scope = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:16]
     state = catalogue_state(register=any(table in sql for table in REGISTER_TABLES))

@@ -194,3 +194,28 @@ def test_a_ranked_search_is_ranked_once_per_state_and_follows_every_change(make_
     # A new day ranks anew too (what is current depends on it); a new login, as the old session has timed out.
     with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
         assert search(client_as("lasare"))[2] == 1
+
+
+def test_what_reads_a_column_written_without_history_is_computed_every_time(make_insats):
+    """The view counter and the nightly review bookkeeping change no history row, so the state would not see them:
+    a query that filters or orders by one is never kept; a model query, whose select list names them, is."""
+    from insatsbasen.counts import per_state
+
+    make_insats("En kurs")
+    calls = []
+
+    def compute(queryset):
+        calls.append(1)
+        return [insats.pk for insats in queryset]
+
+    for queryset in (Insats.objects.order_by("-view_count"), Insats.objects.filter(unverified_since__isnull=True)):
+        calls.clear()
+        per_state("untracked", queryset, lambda queryset=queryset: compute(queryset))
+        per_state("untracked", queryset, lambda queryset=queryset: compute(queryset))
+        assert len(calls) == 2, queryset.query
+    calls.clear()
+    listed = Insats.objects.order_by("name")
+    assert per_state("tracked", listed, lambda: compute(listed)) == per_state(
+        "tracked", listed, lambda: compute(listed)
+    )
+    assert len(calls) == 1
