@@ -515,7 +515,7 @@ def dashboard_municipality(request, pk):
     from .presenters import municipality_page
 
     municipality = get_object_or_404(Municipality, pk=pk)
-    form, filters = _filters(request)
+    form, filters, years, latest_only = _profile_filters(request)
     # Municipalities to compare with over all periods (?jamfor=<id>&jamfor=<id>); anything else is ignored.
     chosen = request.GET.getlist("jamfor")
     compare = [int(value) for value in chosen if value.isascii() and value.isdigit() and len(value) < 10][:9]
@@ -527,8 +527,48 @@ def dashboard_municipality(request, pk):
         "compare": set(compare),
         "compare_param": ",".join(str(pk) for pk in compare),
         "choices": [m for m in dashboards.members(context["periods"]) if m.pk != municipality.pk],
+        # The latest few years shown of more (a link to every year), or every year asked for (a link back).
+        "all_years": years if latest_only else None,
+        "every_year": request.GET.get("alla") == "1" and len(years) > PROFILE_YEARS,
+        "latest_years": PROFILE_YEARS,
+        "every_year_query": _query_with(request, alla="1"),
+        "latest_years_query": _query_with(request, alla=None),
     }
     return render(request, "statistik/dashboard_municipality.html", context)
+
+
+# The municipality profile shows the latest this many years unless a first year or every year (?alla=1) is asked for.
+PROFILE_YEARS = 5
+
+
+def _profile_filters(request):
+    """The municipality profile's filters: as ``_filters``, but without a first year chosen the latest
+    PROFILE_YEARS years up to the last year (every year with ``?alla=1``). Returns the form, the filters, the years
+    there are and whether fewer years are shown than there are by that default (for the page to say so)."""
+    years = dashboards.period_years()
+    asked = dashboards.filters_from(request.GET)
+    filters = dashboards.filters_with_defaults(asked, years)
+    latest_only = False
+    if request.GET.get("alla") != "1" and not asked.year_from and filters.year_to:
+        first = filters.year_to - PROFILE_YEARS + 1
+        if years and first > years[0]:
+            filters.year_from = first
+            latest_only = True
+    # The form shows the years in force: "Show" keeps them (every year after ?alla=1, as the first year is then the
+    # first there is).
+    return FilterForm(initial=filters.as_params(), years=years), filters, years, latest_only
+
+
+def _query_with(request, **changes):
+    """The page's query string with ``changes`` (None removes a parameter); the first year is left out."""
+    query = request.GET.copy()
+    query.pop("year_from", None)
+    for name, value in changes.items():
+        if value is None:
+            query.pop(name, None)
+        else:
+            query[name] = value
+    return query.urlencode()
 
 
 @login_required

@@ -75,7 +75,8 @@ def get_report_for_user(request, pk):
     """The frozen report if the user may read it: 404 if it does not exist, else 403 when not allowed."""
     from .models import ReportSnapshot
 
-    snapshot = ReportSnapshot.objects.select_related("created_by", "published_by").filter(pk=pk).first()
+    # The content is read only if the document is not rendered already (report_rendering).
+    snapshot = ReportSnapshot.objects.select_related("created_by", "published_by").defer("data").filter(pk=pk).first()
     if snapshot is None:
         if not can_manage(request.user) and not is_steering_member(request.user):
             raise PermissionDenied

@@ -11,8 +11,11 @@ Who sees what (applied by ``ActionPointQuerySet.visible_to``; documented in the 
 """
 
 import calendar
+import hashlib
+import json
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -520,6 +523,9 @@ class ReportSnapshot(models.Model):
     period_end = models.DateField(_("period to"))
     introduction = models.TextField(_("introduction"), blank=True)
     data = models.JSONField(_("content"), default=dict, editable=False)
+    # The digest of ``data`` as saved: the document's rendering is kept under it (``report_rendering``), so the page
+    # need not read the content (hundreds of kB over five years) to know it has it rendered already.
+    data_digest = models.CharField(_("content digest"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("saved"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("saved by"), on_delete=models.SET_NULL, null=True, blank=True
@@ -546,6 +552,19 @@ class ReportSnapshot(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "data" in update_fields:
+            self.data_digest = self.digest_of(self.data)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "data_digest"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def digest_of(data):
+        """The digest ``data_digest`` holds: of the content as JSON with its keys in order."""
+        return hashlib.sha256(json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder).encode()).hexdigest()
 
 
 class HealthChange(models.Model):

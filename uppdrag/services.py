@@ -139,6 +139,21 @@ def area_tree_build(assignment, user, shown=3, today=None):
     return {"rows": rows, "unplaced": first.get(None, []), "unplaced_count": by_area.get(None, ZERO)[3]}
 
 
+FIRST_OPEN_FIELDS = (
+    "title",
+    "status",
+    "area_id",
+    "due_date",
+    "expected_month",
+    "expected_text",
+    "priority",
+    "owner_user__first_name",
+    "owner_user__last_name",
+    "owner_user__username",
+    "owner_contact__name",
+)
+
+
 def _first_open(points, shown, today):
     """``{area id: [point, ...]}``: per area the first ``shown`` open points in the list's order, ``overdue`` set."""
     order = [F("due_date").asc(nulls_last=True), F("expected_month").asc(), F("priority").asc(), F("pk").asc()]
@@ -146,11 +161,19 @@ def _first_open(points, shown, today):
         points.open()
         .annotate(rank=Window(RowNumber(), partition_by=F("area_id"), order_by=order))
         .filter(rank__lte=shown)
+        .values("pk")
+    )
+    # The points are chosen first and only then joined with their owners: the join is then made for the few points
+    # shown, not for every open point (nor the whole contact register hashed for it).
+    chosen = (
+        ActionPoint.objects.filter(pk__in=ranked)
         .select_related("owner_user", "owner_contact")
-        .order_by("area_id", "rank")
+        # What the page shows of a point (title, status, when, owner): not its description or time stamps.
+        .only(*FIRST_OPEN_FIELDS)
+        .order_by(F("area_id").asc(nulls_first=True), *order)
     )
     result = {}
-    for point in ranked:
+    for point in chosen:
         point.overdue = point.is_overdue(today)
         result.setdefault(point.area_id, []).append(point)
     return result

@@ -18,7 +18,7 @@ from intro_sodertorn.exports import export_start
 from natverk.models import Decision
 from natverk.versioning import LOADED_FIELD, VERSION_FIELD, EditConflict, refuse_stale, save_checked
 
-from . import report_sections, services
+from . import report_rendering, report_sections, services
 from .access import can_manage, get_action_point_for_user, get_report_for_user, require_manager
 from .filters import ActionPointFilter
 from .forms import (
@@ -323,11 +323,13 @@ def report_detail(request, pk):
     snapshot = get_report_for_user(request, pk)
     context = {
         "snapshot": snapshot,
-        "report": snapshot.data,
+        "body": report_rendering.BODY_PLACE,
         "can_manage": can_manage(request.user),
         "recipients": services.report_recipients() if can_manage(request.user) else [],
     }
-    return render(request, "uppdrag/report_detail.html", context)
+    response = render(request, "uppdrag/report_detail.html", context)
+    # The document, rendered once per state of the report, language and version of its templates.
+    return report_rendering.with_body(response, report_rendering.report_body(snapshot))
 
 
 @login_required

@@ -72,3 +72,54 @@ def test_the_municipality_profile_says_what_it_shows(client_as, three_years, mun
     html = client_as("introchef-botkyrka").get(url).content.decode()
     assert "Här visas 2011–2012 för kvinnor och män, alla åldrar." in html
     assert ("2011", " selected") in _options(html, "year_from")
+
+
+@pytest.fixture
+def seven_years(make_report, municipalities, catalogue):
+    """2010–2016, Botkyrka and Huddinge approved each year; AVS_ARB (to work) is 10 + the year's number."""
+    for year in range(2010, 2017):
+        period = Period.objects.create(year=year, deadline=datetime.date(year + 1, 2, 28), status="closed")
+        for name in ("Botkyrka", "Huddinge"):
+            figures = {("AVS_ARB", "T"): 10 + year - 2010, ("AVS_STU", "T"): 10, ("AVS_FLY", "T"): 10}
+            make_report(municipalities[name], period, figures, status="approved")
+
+
+def _profile_years(html):
+    """The years heading the first table of the municipality profile."""
+    head = html.split('<table class="table table-sm table-numeric">')[1].split("</thead>")[0]
+    return re.findall(r'<th scope="col" class="num">(\d{4})</th>', head)
+
+
+def test_the_municipality_profile_shows_the_latest_five_years_and_links_to_every_year(
+    client_as, seven_years, municipalities
+):
+    url = reverse("statistik:dashboard_municipality", args=[municipalities["Botkyrka"].pk])
+    client = client_as("introchef-botkyrka")
+    html = client.get(url, {"sex": "K"}).content.decode()
+    assert _profile_years(html) == ["2012", "2013", "2014", "2015", "2016"]
+    assert "Här visas 2012–2016 för kvinnor, alla åldrar." in html
+    assert "De senaste 5 åren visas, av 7 med uppgifter sedan 2010." in html
+    # The link keeps the other choices; the form and the export say the years shown.
+    assert '<a href="?sex=K&amp;alla=1" class="no-print">Visa alla år</a>' in html
+    assert ("2012", " selected") in _options(html, "year_from")
+    assert '<input type="hidden" name="year_from" value="2012">' in html
+
+    every = client.get(url, {"sex": "K", "alla": "1"}).content.decode()
+    assert _profile_years(every) == [str(year) for year in range(2010, 2017)]
+    assert "Visa alla år" not in every and '<a href="?sex=K">Visa bara de senaste 5 åren</a>' in every
+    assert ("2010", " selected") in _options(every, "year_from")
+
+    # A first year chosen is kept, however far back; a last year chosen ends the latest five there.
+    chosen = client.get(url, {"year_from": "2011"}).content.decode()
+    assert _profile_years(chosen) == [str(year) for year in range(2011, 2017)]
+    assert "Visa alla år" not in chosen
+    ending = client.get(url, {"year_to": "2014"}).content.decode()
+    assert _profile_years(ending) == ["2010", "2011", "2012", "2013", "2014"]
+    assert "Visa alla år" not in ending
+
+
+def test_a_municipality_profile_of_few_years_shows_them_all_without_a_note(client_as, three_years, municipalities):
+    url = reverse("statistik:dashboard_municipality", args=[municipalities["Botkyrka"].pk])
+    html = client_as("introchef-botkyrka").get(url).content.decode()
+    assert _profile_years(html) == ["2010", "2011", "2012"]
+    assert "Visa alla år" not in html and "åren visas" not in html
