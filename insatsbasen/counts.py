@@ -74,17 +74,19 @@ UNTRACKED_COLUMNS = ("view_count", "unverified_since", "review_notice")
 REGISTER_TABLES = ('"natverk_organisation"', '"natverk_contact"')
 
 
-def per_state(name, queryset, compute):
+def per_state(name, queryset, compute, state=None):
     """``compute()`` once per state of the catalogue and per SQL of ``queryset`` (what it reads: the filters, the
     user's scope, the search, the order, the slice), like ``counted``; the register's state joins the key when the
-    SQL reads organisations or contacts."""
+    SQL reads organisations or contacts. A page that keeps several things may pass the ``state`` it read once (with
+    the register when any of them reads it)."""
     sql, params = queryset.query.sql_with_params()
     # What the rows are chosen and ordered by (the select list of a model query names every column).
     chosen = queryset.values("pk") if queryset._iterable_class is ModelIterable else queryset
     if any(column in chosen.query.sql_with_params()[0] for column in UNTRACKED_COLUMNS):
         return compute()
     scope = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:16]
-    state = catalogue_state(register=any(table in sql for table in REGISTER_TABLES))
+    if state is None:
+        state = catalogue_state(register=any(table in sql for table in REGISTER_TABLES))
     return counted(name, compute, scope=scope, state=state)
 
 

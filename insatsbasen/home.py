@@ -12,7 +12,7 @@ from intro_sodertorn.home import Panel
 from intro_sodertorn.models import Role
 from natverk.models import Municipality
 
-from . import services
+from . import counts, services
 from .models import Category, Insats, Place
 
 SHOWN = 8
@@ -27,15 +27,18 @@ def panels(request):
     if access.insats_admin_municipality_ids(user):
         # Exactly the lists "Show all" opens (?review=due, ?review=incomplete): the insatser this administrator
         # answers for (their municipalities, their side where roles are split).
+        # Both lists are kept per state of the catalogue (counts.per_state): reading them scans the municipality's
+        # insatser (2,000 at the large bench size); they change only with the catalogue, the register or the day.
         mine = Insats.objects.answered_by(user)
         due = mine.due_for_review(today).order_by("review_due_on", "name")
-        count = due.count()
+        state = counts.catalogue_state(today, register=True)
+        count, shown_due = counts.per_state("home-due", due, lambda: (due.count(), list(due[:SHOWN])), state)
         if count:
             result.append(
                 Panel(
                     _("Insatser to review"),
                     "insatsbasen/home_panel.html",
-                    {"due": list(due[:SHOWN]), "due_count": count},
+                    {"due": shown_due, "due_count": count},
                     order=10,
                 )
             )
@@ -47,7 +50,7 @@ def panels(request):
             .annotate(has_place=Exists(Place.objects.filter(insats=OuterRef("pk"))), total=Window(Count("pk")))
             .order_by("name")
         )
-        shown = list(incomplete[:SHOWN])
+        shown = counts.per_state("home-incomplete", incomplete, lambda: list(incomplete[:SHOWN]), state)
         incomplete_count = shown[0].total if shown else 0
         if incomplete_count:
             rows = [(insats, insats.publish_gaps(int(insats.has_place))) for insats in shown]

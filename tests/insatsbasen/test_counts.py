@@ -219,3 +219,30 @@ def test_what_reads_a_column_written_without_history_is_computed_every_time(make
         "tracked", listed, lambda: compute(listed)
     )
     assert len(calls) == 1
+
+
+def test_an_administrators_home_lists_follow_a_verification_and_a_contact_at_once(make_insats, cast, client_as):
+    """The home page's "to review" and "published but incomplete" lists are kept per state (insatsbasen/home.py):
+    verifying through the write path and a contact that loses its routes show on the next page."""
+    from natverk.models import Contact
+
+    due = make_insats("Förfallen kurs", verified_days_ago=400, languages=["sv"])
+    contact = Contact.objects.create(name="Karin Holm", email="karin.holm@huddinge.se")
+    make_insats("Kurs med kontaktperson", function_email="", contact=contact, contact_is_public=True, languages=["sv"])
+    client = client_as("admin-huddinge")
+
+    def panels():
+        context = {}
+        for panel in client.get("/").context["panels"]:
+            context.update(panel.context)
+        due_names = [insats.name for insats in context.get("due", [])]
+        incomplete_names = [insats.name for insats, _gaps in context.get("incomplete", [])]
+        return due_names, incomplete_names
+
+    assert panels() == (["Förfallen kurs"], [])
+    assert panels() == (["Förfallen kurs"], [])
+    services.insats_verify(Insats.objects.get(pk=due.pk), cast["admin-huddinge"])
+    assert panels() == ([], [])
+    contact.email = ""
+    contact.save()
+    assert panels() == ([], ["Kurs med kontaktperson"])
