@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from intro_sodertorn.models import Role
 from intro_sodertorn.reminders import send_reminder_once
+from natverk.models import Contact
 
 from . import report_sections
 from .models import ActionPoint, Health, JournalNote, ReminderSetting, ReportSnapshot, StrategicArea
@@ -150,31 +151,30 @@ FIRST_OPEN_FIELDS = (
     "owner_user__first_name",
     "owner_user__last_name",
     "owner_user__username",
-    "owner_contact__name",
+    "owner_contact_id",
 )
 
 
 def _first_open(points, shown, today):
     """``{area id: [point, ...]}``: per area the first ``shown`` open points in the list's order, ``overdue`` set."""
     order = [F("due_date").asc(nulls_last=True), F("expected_month").asc(), F("priority").asc(), F("pk").asc()]
-    ranked = (
-        points.open()
-        .annotate(rank=Window(RowNumber(), partition_by=F("area_id"), order_by=order))
-        .filter(rank__lte=shown)
-        .values("pk")
-    )
-    # The points are chosen first and only then joined with their owners: the join is then made for the few points
-    # shown, not for every open point (nor the whole contact register hashed for it).
+    # The owner's name read for the ranked points only (a contact's name by its key): a join with the contact
+    # register would be made for every open point, before the ranking leaves three per area.
+    contact_name = Subquery(Contact.objects.filter(pk=OuterRef("owner_contact_id")).values("name")[:1])
     chosen = (
-        ActionPoint.objects.filter(pk__in=ranked)
-        .select_related("owner_user", "owner_contact")
+        points.open()
+        .annotate(rank=Window(RowNumber(), partition_by=F("area_id"), order_by=order), contact_name=contact_name)
+        .filter(rank__lte=shown)
+        .select_related("owner_user")
         # What the page shows of a point (title, status, when, owner): not its description or time stamps.
         .only(*FIRST_OPEN_FIELDS)
-        .order_by(F("area_id").asc(nulls_first=True), *order)
+        .order_by("area_id", "rank")
     )
     result = {}
     for point in chosen:
         point.overdue = point.is_overdue(today)
+        if point.owner_contact_id:
+            point.owner_contact = Contact(pk=point.owner_contact_id, name=point.contact_name)
         result.setdefault(point.area_id, []).append(point)
     return result
 
