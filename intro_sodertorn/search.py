@@ -5,8 +5,14 @@ so the search never shows what the list would not. Insatser use insatsbasen's ow
 stemming, compounds); the other kinds match word by word: every query word must occur, as its Swedish stem,
 in one of the kind's fields ("nätverket" finds "Nätverk för SFI"). Names that start with the query come first.
 
-``global_search`` returns the groups with their count and first hits; ``kind_page`` one kind in full, for
-the "show all" link of kinds whose own list has no free-text search.
+A query word of one letter is left out of the word match ("a" is in nearly every name); a query without a word
+of at least ``MIN_WORD`` letters searches nothing and the page asks for more.
+
+``global_search`` returns the groups with their first hits and a bounded count: at most ``COUNT_LIMIT`` hits of
+a kind are counted, more shows as "more than 100", the way large search engines count. The first hits of a
+kind ranked by name are read tier by tier (``first_hits``: one query, each tier cut by an index), so the page
+reads a few rows of each kind however many match; the insatser's ranking is kept per state of the catalogue.
+The page of one kind (``?typ=``) pages through at most ``MAX_HITS`` hits.
 """
 
 import re
@@ -16,12 +22,16 @@ from operator import and_, or_
 from urllib.parse import urlencode
 
 import snowballstemmer
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db import connections
+from django.db.models import Case, Count, IntegerField, Q, Value, When, Window
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 MAX_QUERY = 200
 GROUP_SIZE = 5
+MIN_WORD = 2  # shorter query words match nearly everything and are left out
+COUNT_LIMIT = 100  # a group counts this many hits exactly; beyond, "more than 100"
+MAX_HITS = 1000  # the page of one kind pages through this many hits at most
 _STEMMER = snowballstemmer.stemmer("swedish")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -33,31 +43,80 @@ def clean_query(raw):
 
 
 def word_stems(query):
-    """The words of the query as Swedish stems, at least two letters of each word kept."""
+    """The words of the query of at least ``MIN_WORD`` letters as Swedish stems, at least two letters of each kept."""
     stems = []
     for word in _WORD.findall(query.lower()):
+        if len(word) < MIN_WORD:
+            continue
         stem = _STEMMER.stemWord(word)
         stems.append(stem if len(stem) >= 2 else word)
     return list(dict.fromkeys(stems))
 
 
+def searchable(query):
+    """Whether the query has a word long enough to search for."""
+    return bool(word_stems(query))
+
+
+def _field_condition(field, stem):
+    # A field is a lookup path, or a callable(stem) -> Q for a condition of its own (a subquery).
+    return field(stem) if callable(field) else Q(**{f"{field}__icontains": stem})
+
+
 def word_filter(queryset, query, fields, name_field=None):
-    """Rows where every query word (as its stem) occurs in one of ``fields``; names starting with the query first."""
+    """Rows where every query word (as its stem) occurs in one of ``fields``; names starting with the query first.
+
+    With ``name_field`` the rows are ordered by ``name_tiers``: names starting with the query, then names holding
+    it, then the rest, each in name order."""
     stems = word_stems(query)
     if not stems:
         return queryset.none()
-    condition = reduce(and_, (reduce(or_, (Q(**{f"{f}__icontains": stem}) for f in fields)) for stem in stems))
+    condition = reduce(and_, (reduce(or_, (_field_condition(f, stem) for f in fields)) for stem in stems))
     queryset = queryset.filter(condition)
     if name_field:
+        starts, holds = name_tiers(name_field, query)
         queryset = queryset.annotate(
-            name_first=Case(
-                When(**{f"{name_field}__istartswith": query}, then=Value(0)),
-                When(**{f"{name_field}__icontains": query}, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
+            name_first=Case(When(starts, then=Value(0)), When(holds, then=Value(1)), default=Value(2)),
         ).order_by("name_first", name_field, "pk")
+        queryset.name_field = name_field  # read by first_hits
     return queryset
+
+
+def name_tiers(name_field, query):
+    """The conditions of the first two tiers of a name-ranked kind: the name starts with / holds the query."""
+    return Q(**{f"{name_field}__istartswith": query}), Q(**{f"{name_field}__icontains": query})
+
+
+def first_hits(queryset, query, size, offset=0):
+    """Rows ``offset`` to ``offset + size`` of ``queryset`` in its order.
+
+    A name-ranked queryset (``word_filter`` with a name field) is read as the union of its three tiers, each
+    cut at ``offset + size`` rows in name order: the same rows as slicing the queryset, in one query whose parts
+    each stop after a few rows of the trigram index (first two tiers) or the name index (the rest), instead of
+    sorting every match ("sfi" matches thousands of contacts through their titles and e-mail addresses).
+    SQLite cannot cut the parts of a union: there the queryset is sliced as it is."""
+    if size <= 0:
+        return []
+    name_field = getattr(queryset, "name_field", None)
+    if name_field is None or not connections[queryset.db].features.supports_slicing_ordering_in_compound:
+        return list(queryset[offset : offset + size])
+    starts, holds = name_tiers(name_field, query)
+    base = queryset.order_by(name_field, "pk")
+    end = offset + size
+    first, *rest = (base.filter(starts)[:end], base.filter(holds).exclude(starts)[:end], base.exclude(holds)[:end])
+    return list(first.union(*rest, all=True).order_by("name_first", name_field, "pk")[offset:end])
+
+
+def counted_first(queryset, size):
+    """The first ``size`` rows of ``queryset`` and the number of all (at most ``COUNT_LIMIT + 1``), in one query:
+    an order that is not by an index sorts every match anyway, so counting them with the window costs nothing."""
+    rows = list(queryset.annotate(search_total=Window(Count("pk")))[:size])
+    return (min(rows[0].search_total, COUNT_LIMIT + 1) if rows else 0), rows
+
+
+def bounded_count(queryset, limit=COUNT_LIMIT):
+    """How many rows ``queryset`` has, counted up to ``limit + 1`` (a number above ``limit`` means "more")."""
+    return queryset.order_by().values("pk")[: limit + 1].count()
 
 
 @dataclass
@@ -74,15 +133,34 @@ class Kind:
     queryset: object  # callable(user, query) -> QuerySet in ranking order
     hit: object  # callable(obj) -> Hit
     list_url: object = None  # callable(query) -> URL of the app's own list with the query, or None
+    summary: object = None  # callable(user, query, size) -> (bounded count, first hits); else from ``queryset``
+
+    def count_and_first(self, user, query, size):
+        if self.summary:
+            return self.summary(user, query, size)
+        queryset = self.queryset(user, query)
+        if getattr(queryset, "name_field", None) is None:
+            return counted_first(queryset, size)
+        # Both queries however many hits (none too): the page's query count does not change with the data.
+        return bounded_count(queryset), first_hits(queryset, query, size)
 
 
 @dataclass
 class Group:
     kind: Kind
-    count: int
+    count: int  # counted up to COUNT_LIMIT + 1: above COUNT_LIMIT means "more than COUNT_LIMIT"
     hits: list = field(default_factory=list)
     more_url: str = ""
     in_app_list: bool = False  # ``more_url`` opens the app's own list (not this page filtered to the kind)
+
+    @property
+    def more(self):
+        """More hits than were counted."""
+        return self.count > COUNT_LIMIT
+
+    @property
+    def shown_count(self):
+        return min(self.count, COUNT_LIMIT)
 
 
 # --- The kinds -------------------------------------------------------------------------------
@@ -98,6 +176,26 @@ def _insatser(user, query):
         .select_related("category", "owner_municipality", "provider")
     )
     return search.search(queryset, query).order_by("-rank", "name", "pk")
+
+
+def _insats_summary(user, query, size):
+    """The insatser's count and first hits, ranked over every hit as the insats list ranks them.
+
+    Ranking reads every matching insats's search vector (3,000 for "sfi" in a catalogue of 20,000), so the
+    ranking (the count and the ids of the first hits) is kept per query and scope for the catalogue's current
+    state (``insatsbasen.counts``: any change of an insats, a category or a municipality makes a new state, so
+    it is never stale); the hits themselves are read anew."""
+    from insatsbasen import counts
+
+    queryset = _insatser(user, query)
+
+    def compute():
+        rows = list(queryset.annotate(search_total=Window(Count("pk"))).values_list("pk", "search_total")[:size])
+        return {"count": min(rows[0][1], COUNT_LIMIT + 1) if rows else 0, "first": [pk for pk, _total in rows]}
+
+    ranking = counts.counted(f"global-search:{size}:{query}", compute, scope=counts.scope_of(queryset))
+    by_pk = queryset.order_by().in_bulk(ranking["first"])
+    return ranking["count"], [by_pk[pk] for pk in ranking["first"] if pk in by_pk]
 
 
 def _insats_hit(insats):
@@ -123,7 +221,15 @@ def _organisation_hit(organisation):
     )
 
 
-CONTACT_FIELDS = ["name", "title", "email", "organisation__name"]
+def _organisation_named(stem):
+    # The contacts of organisations whose name holds the word: a subquery on the organisations' own (trigram)
+    # index, not an OR over a join of every contact with its organisation.
+    from natverk.models import Organisation
+
+    return Q(organisation_id__in=Organisation.objects.filter(name__icontains=stem).values("pk"))
+
+
+CONTACT_FIELDS = ["name", "title", "email", _organisation_named]
 
 
 def _contacts(user, query):
@@ -158,9 +264,22 @@ def _network_hit(network):
 def _meetings(user, query):
     from natverk.models import Meeting
 
+    # The network's name and the decisions' texts through subqueries, not joins: each meeting is matched once
+    # (a join with its decisions repeated it), so the match needs no outer ``pk IN`` of its own.
     queryset = Meeting.objects.visible_to(user).select_related("network")
-    matching = word_filter(queryset, query, ["network__name", "place", "agenda", "decisions__text"])
-    return queryset.filter(pk__in=matching.values("pk")).order_by("-date", "pk")
+    return word_filter(queryset, query, [_network_named, "place", "agenda", _decision_holds]).order_by("-date", "pk")
+
+
+def _network_named(stem):
+    from natverk.models import Network
+
+    return Q(network_id__in=Network.objects.filter(name__icontains=stem).values("pk"))
+
+
+def _decision_holds(stem):
+    from natverk.models import Decision
+
+    return Q(pk__in=Decision.objects.filter(text__icontains=stem).values("meeting_id"))
 
 
 def _meeting_hit(meeting):
@@ -176,9 +295,9 @@ def _meeting_hit(meeting):
 def _action_points(user, query):
     from uppdrag.models import ActionPoint
 
-    matching = word_filter(ActionPoint.objects.visible_to(user), query, ["title", "description"])
+    # Both fields are the point's own (no join), so each point is matched once: no subquery needed.
     return (
-        ActionPoint.objects.filter(pk__in=matching.values("pk"))
+        word_filter(ActionPoint.objects.visible_to(user), query, ["title", "description"])
         .select_related("area")
         .annotate(
             name_first=Case(When(title__icontains=query, then=Value(0)), default=Value(1), output_field=IntegerField())
@@ -219,7 +338,7 @@ def _list_url(name, param="q"):
 
 
 KINDS = (
-    Kind("insatser", _("Insatser"), _insatser, _insats_hit, _list_url("insatsbasen:index")),
+    Kind("insatser", _("Insatser"), _insatser, _insats_hit, _list_url("insatsbasen:index"), _insats_summary),
     Kind(
         "organisationer", _("Organisations"), _organisations, _organisation_hit, _list_url("natverk:organisation_list")
     ),
@@ -240,14 +359,15 @@ def more_url(kind, query):
 
 
 def global_search(user, query, size=GROUP_SIZE):
-    """Every kind with its count and first ``size`` hits (kinds without hits are left out)."""
+    """Every kind with its bounded count and first ``size`` hits (kinds without hits are left out)."""
     groups = []
+    if not searchable(query):
+        return groups
     for kind in KINDS:
-        queryset = kind.queryset(user, query)
-        # Always two queries per kind, however many hits: the page's query count does not grow with the data.
-        count = queryset.count()
-        hits = list(queryset[:size])
+        # A few queries per kind, however many hits: neither the page's query count nor the rows it reads grow
+        # with the data (the count stops at COUNT_LIMIT + 1, the hits are read by first_hits).
+        count, first = kind.count_and_first(user, query, size)
         if count:
-            hit_list = [kind.hit(obj) for obj in hits]
+            hit_list = [kind.hit(obj) for obj in first]
             groups.append(Group(kind, count, hit_list, more_url(kind, query), kind.list_url is not None))
     return groups

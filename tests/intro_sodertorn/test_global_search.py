@@ -189,3 +189,142 @@ def test_the_query_budget_does_not_grow_with_the_hits(world, client_as, django_a
     client.get(SEARCH, {"q": "mångfald"})
     with django_assert_max_num_queries(40):
         client.get(SEARCH, {"q": "mångfald"})
+
+
+# --- Bounded counts, best hits first, short words ------------------------------------------------------------
+
+
+def test_a_group_counts_up_to_a_hundred_and_says_more_beyond(world, client_as):
+    ActionPoint.objects.bulk_create(ActionPoint(title=f"Mångfaldsdialog {number:03}") for number in range(100))
+    client = client_as("lasare")
+    response = client.get(SEARCH, {"q": "mångfaldsdialog"})
+    points = kinds(response)["atgardspunkter"]
+    assert points.count == 100 and not points.more
+    body = response.content.decode()
+    assert "fler än" not in body and "Fler än" not in body
+    assert "Visa alla 100 åtgärdspunkter" in body
+
+    ActionPoint.objects.create(title="Mångfaldsdialog 100")
+    response = client.get(SEARCH, {"q": "mångfaldsdialog"})
+    points = kinds(response)["atgardspunkter"]
+    assert points.more and points.shown_count == 100
+    assert [hit.title for hit in points.hits] == [f"Mångfaldsdialog {number:03}" for number in range(5)]
+    body = response.content.decode()
+    assert "Åtgärdspunkter (fler än 100)" in body
+    assert "Fler än 100 träffar för ”mångfaldsdialog”." in body
+    assert "Visa alla åtgärdspunkter" in body and "Visa alla 101" not in body
+    # The page of the kind still counts them all (up to a thousand).
+    response = client.get(SEARCH, {"q": "mångfaldsdialog", "typ": "atgardspunkter"})
+    assert response.context["page"].paginator.count == 101
+
+
+def test_the_total_adds_the_groups_and_says_more_when_one_has_more(world, client_as):
+    Organisation.objects.bulk_create(Organisation(name=f"Mångfaldsförening {number}") for number in range(101))
+    response = client_as("lasare").get(SEARCH, {"q": "mångfald"})
+    groups = kinds(response)
+    total = sum(group.shown_count for group in groups.values())
+    assert groups["organisationer"].more and response.context["total_more"]
+    assert f"Fler än {total} träffar för ”mångfald”." in response.content.decode()
+
+
+@pytest.fixture
+def sfi_contacts():
+    """Contacts matching "sfi" in each tier: name starting with it, name holding it, another field only."""
+    teachers = Organisation.objects.create(name="Vuxenutbildningen")
+    names = {
+        "Aaron Ek": {"title": "SFI-lärare"},  # first by name, but "sfi" is only in the title
+        "Anna Sfisdotter": {},
+        "Sfiaho Bo": {},
+        "Berit Ståhl": {"email": "berit.sfi@exempel.se"},
+        "Sfi Andersson": {},
+        "Örjan Sfinxson": {},
+        "Cecilia Lund": {"title": "Rektor, sfi"},
+        "Bo Nilsson": {"title": "Vaktmästare"},  # no match
+    }
+    for name, fields in names.items():
+        Contact.objects.create(name=name, organisation=teachers, **fields)
+    return names
+
+
+def test_contacts_whose_name_starts_with_the_query_come_first_then_names_holding_it(sfi_contacts, cast):
+    from intro_sodertorn.search import KIND_BY_KEY, first_hits
+
+    queryset = KIND_BY_KEY["kontakter"].queryset(cast["strateg"], "sfi")
+    in_order = [contact.name for contact in queryset]
+    assert set(in_order[:2]) == {"Sfi Andersson", "Sfiaho Bo"}  # (their order is the database's collation's)
+    assert set(in_order[2:4]) == {"Anna Sfisdotter", "Örjan Sfinxson"}
+    assert set(in_order[4:]) == {"Aaron Ek", "Berit Ståhl", "Cecilia Lund"}
+    # Read tier by tier, any slice is the same rows as the single sorted query's.
+    for offset in range(len(in_order) + 1):
+        for size in (1, 2, 3, 5):
+            hits = [contact.name for contact in first_hits(queryset, "sfi", size, offset)]
+            assert hits == in_order[offset : offset + size], (offset, size)
+    group = {g.kind.key: g for g in global_search(cast["strateg"], "sfi")}["kontakter"]
+    assert [hit.title for hit in group.hits] == in_order[:5]
+    assert group.count == 7
+
+
+def test_the_page_of_one_kind_pages_through_the_tiers_in_order(sfi_contacts, client_as, monkeypatch):
+    from intro_sodertorn import search_views
+
+    client = client_as("strateg")
+    everything = [hit.title for hit in client.get(SEARCH, {"q": "sfi", "typ": "kontakter"}).context["hits"]]
+    assert len(everything) == 7 and everything[0] in {"Sfi Andersson", "Sfiaho Bo"}
+    monkeypatch.setattr(search_views, "PAGE_SIZE", 3)
+    pages = []
+    for number in (1, 2, 3):
+        response = client.get(SEARCH, {"q": "sfi", "typ": "kontakter", "page": number})
+        pages += [hit.title for hit in response.context["hits"]]
+    assert pages == everything
+
+
+def test_the_page_of_one_kind_shows_at_most_its_limit_and_says_so(sfi_contacts, client_as, monkeypatch):
+    from intro_sodertorn import search_views
+
+    monkeypatch.setattr(search_views.BoundedPaginator, "limit", 4)
+    response = client_as("strateg").get(SEARCH, {"q": "sfi", "typ": "kontakter"})
+    paginator = response.context["page"].paginator
+    assert paginator.count == 4 and paginator.more
+    assert len(response.context["hits"]) == 4
+    body = response.content.decode()
+    assert "fler än 4" in body and "De första 4 träffarna visas" in body
+    response = client_as("strateg").get(SEARCH, {"q": "sfi", "typ": "kontakter", "page": 2})
+    assert response.context["page"].number == 1  # no page past the limit
+
+
+def test_a_contact_is_found_through_its_organisations_name(world, client_as):
+    Contact.objects.create(name="Olle Ek", organisation=Organisation.objects.create(name="Zebrafinkens vänner"))
+    groups = kinds(client_as("lasare").get(SEARCH, {"q": "zebrafinkens"}))
+    assert [hit.title for hit in groups["kontakter"].hits] == ["Olle Ek"]
+
+
+def test_a_meeting_with_two_matching_decisions_is_one_hit(world, client_as):
+    Decision.objects.create(meeting=world["meeting"], text="Mångfaldsveckan planeras.")
+    groups = kinds(client_as("lasare").get(SEARCH, {"q": "mångfald"}))
+    assert groups["moten"].count == 1 and len(groups["moten"].hits) == 1
+
+
+def test_a_query_of_single_letters_asks_for_a_longer_word(world, client_as):
+    client = client_as("lasare")
+    for params in ({"q": "a"}, {"q": "a b"}, {"q": "a", "typ": "kontakter"}):
+        response = client.get(SEARCH, params)
+        assert response.status_code == 200
+        assert response.context["groups"] == [] and response.context["page"] is None
+        assert "Skriv ett sökord på minst två tecken för att söka." in response.content.decode()
+    # A single letter beside a real word is left out of the match, not the whole query.
+    groups = kinds(client.get(SEARCH, {"q": "a mångfald"}))
+    assert groups["organisationer"].count == 1
+
+
+def test_the_insatser_are_ranked_as_in_their_list_and_a_new_one_counts_at_once(world, make_insats, client_as):  # noqa: F811
+    make_insats("Läxhjälp", short_description="Stöd i mångfald och skolarbete")
+    make_insats("Mångfaldsdag för familjer")
+    client = client_as("lasare")
+    group = kinds(client.get(SEARCH, {"q": "mångfald"}))["insatser"]
+    listing = client.get(group.more_url).context["page"]
+    assert [hit.title for hit in group.hits] == [insats.name for insats in listing][: len(group.hits)]
+    assert group.hits[-1].title == "Läxhjälp"  # found in its summary only: after the names holding the word
+    assert group.count == 3
+    make_insats("Mångfaldsfestival")
+    group = kinds(client.get(SEARCH, {"q": "mångfald"}))["insatser"]
+    assert group.count == 4 and "Mångfaldsfestival" in [hit.title for hit in group.hits]

@@ -95,7 +95,7 @@ BUDGETS = {
     "exports": [Case("strateg")],
     "audit_log": [Case("admin")],
     "reminder_log": [Case("strateg")],
-    "search": [Case("lasare", query="?q=sfi"), Case("strateg", query="?q=a&typ=kontakter")],
+    "search": [Case("lasare", query="?q=sfi"), Case("strateg", query="?q=an&typ=kontakter")],
     # Insatsbasen
     "insatsbasen:index": [
         Case("lasare"),
