@@ -128,6 +128,30 @@ class NetworkFilterForm(forms.Form):
         empty_label=_("All"),
         widget=FastSelect(attrs={"class": "form-select"}),
     )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All")), *Network.Kind.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), ("active", _("Active")), ("inactive", _("Inactive"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+@cap_text_fields
+class OrganisationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by name"), required=False)
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        empty_label=_("All"),
+        widget=FastSelect(attrs={"class": "form-select"}),
+    )
 
 
 @cap_text_fields

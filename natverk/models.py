@@ -115,6 +115,15 @@ class Organisation(VersionedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def kind_label(self):
+        """The kind's name, as ``get_kind_display`` but read from the choices enum: Django's method hashes every
+        choice's translated label on each call, most of a 50-row list's time."""
+        try:
+            return self.Kind(self.kind).label
+        except ValueError:
+            return self.kind
+
 
 class ContactQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -154,7 +163,10 @@ class ContactQuerySet(models.QuerySet):
         """Contacts not anonymised with no activity for ``months`` months (about 30.4 days each)."""
         now = now or timezone.now()
         cutoff = now - datetime.timedelta(days=round(months * 30.44))
-        return self.not_anonymised().with_latest_activity().filter(latest_activity__lt=cutoff)
+        # Each part of latest_activity is before the cutoff: the contact's own dates pick the candidates first (in
+        # WHERE, by contact_retention_idx), and only those are joined with their meetings, not the whole register.
+        own_dates = Q(updated_at__lt=cutoff) & (Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=cutoff))
+        return self.not_anonymised().filter(own_dates).with_latest_activity().filter(latest_activity__lt=cutoff)
 
 
 class Contact(VersionedModel):
@@ -200,6 +212,10 @@ class Contact(VersionedModel):
             models.Index(fields=["email"], name="contact_email_idx"),
             # views.contact_list: the register sorted by name, fifty a page.
             models.Index(fields=["name"], name="contact_name_idx"),
+            # The organisation list's active contacts per organisation, counted from the index alone.
+            models.Index(fields=["organisation"], condition=Q(is_active=True), name="contact_active_org_idx"),
+            # The retention review's candidates: not anonymised, unchanged since the cutoff.
+            models.Index(fields=["updated_at"], condition=Q(anonymised_at__isnull=True), name="contact_retention_idx"),
         ]
 
     def __str__(self):
@@ -254,6 +270,15 @@ class Network(VersionedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def kind_label(self):
+        """The kind's name, as ``get_kind_display`` but read from the choices enum: Django's method hashes every
+        choice's translated label on each call, most of a 50-row list's time."""
+        try:
+            return self.Kind(self.kind).label
+        except ValueError:
+            return self.kind
+
 
 class MembershipQuerySet(models.QuerySet):
     def current(self, day=None):
@@ -300,6 +325,11 @@ class Membership(VersionedModel):
         ordering = ["network", "contact__name"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
+        indexes = [
+            # A network's current members counted from the index alone (views.with_member_count: the network
+            # list, the start page), and a network's memberships by date.
+            models.Index(fields=["network", "valid_from", "valid_to"], name="membership_network_dates_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True)

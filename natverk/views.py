@@ -40,6 +40,7 @@ from .forms import (
     MembershipForm,
     NetworkFilterForm,
     NetworkForm,
+    OrganisationFilterForm,
     OrganisationForm,
     OtherAttendeeFormSet,
 )
@@ -92,11 +93,12 @@ def _decision_rows(decisions):
 @login_required
 @require_GET
 def index(request):
-    networks = Network.objects.visible_to(request.user).filter(is_active=True)
-    counts = dict(Membership.objects.current().values("network").annotate(n=Count("id")).values_list("network", "n"))
     today = timezone.localdate()
+    own_ids = access.any_municipality_ids(request.user)
+    active = Network.objects.visible_to(request.user).filter(is_active=True)
     context = {
-        "rows": [(network, counts.get(network.pk, 0)) for network in networks],
+        **_start_networks(active, own_ids, today),
+        "active_count": active.count(),
         "organisation_count": Organisation.objects.visible_to(request.user).count(),
         "contact_count": Contact.objects.visible_to(request.user).active().count(),
         # A meeting of today is held (the register has no time of day): it is no longer "coming".
@@ -104,9 +106,38 @@ def index(request):
         "recent": Meeting.objects.visible_to(request.user).filter(date__lte=today).select_related("network")[:5],
         "today": today,
         "is_admin": is_register_admin(request.user),
-        "own_municipalities": Municipality.objects.filter(pk__in=access.any_municipality_ids(request.user)),
+        "own_municipalities": Municipality.objects.filter(pk__in=own_ids),
     }
+    # "All N networks where Botkyrka is represented" for a user of one municipality that has any, else all networks.
+    own = list(context["own_municipalities"])
+    context["all_for"] = own[0] if len(own) == 1 and context["networks_total"] else None
     return render(request, "natverk/index.html", context)
+
+
+# Networks on the start page; the network list has them all, 25 to a page.
+START_NETWORKS_SHOWN = 10
+
+
+def _start_networks(active, own_ids, today):
+    """The start page's networks: for a user with a municipality the active networks where it has a current
+    representative, for others every active network; those meeting next first, then by name, at most
+    START_NETWORKS_SHOWN of them with their current members counted in SQL. ``own_networks`` says which kind."""
+    networks = active
+    if own_ids:
+        represented = Membership.objects.current(today).filter(municipality__in=own_ids).values("network_id")
+        networks = networks.filter(pk__in=represented)
+    coming = Meeting.objects.filter(network=OuterRef("pk"), date__gt=today).order_by("date").values("date")[:1]
+    networks = with_member_count(networks.annotate(next_meeting=Subquery(coming)), today).order_by(
+        F("next_meeting").asc(nulls_last=True), "name", "pk"
+    )
+    shown = list(networks[:START_NETWORKS_SHOWN])
+    total = len(shown) if len(shown) < START_NETWORKS_SHOWN else networks.count()
+    return {
+        "rows": [(network, network.member_count) for network in shown],
+        "networks_shown": len(shown),
+        "networks_total": total,
+        "own_networks": bool(own_ids),
+    }
 
 
 # --- Organisations ---------------------------------------------------------------------------
@@ -116,18 +147,36 @@ def index(request):
 @require_GET
 def organisation_list(request):
     organisations = Organisation.objects.visible_to(request.user).select_related("municipality")
+    form = OrganisationFilterForm(request.GET or None)
+    form.is_valid()  # an unknown municipality (a stale link) is no filter; the search text still applies
+    municipality = getattr(form, "cleaned_data", {}).get("municipality")
     query = clean_query(request.GET.get("q"))
     if query:
         organisations = word_filter(organisations, query, ["name"])
+    if municipality:
+        organisations = organisations.filter(municipality=municipality)
     # The active contacts of the organisations on the page only: a correlated count PostgreSQL works out after the
     # sort and LIMIT, where a join with GROUP BY counted every contact of every organisation first.
     active = Contact.objects.filter(organisation=OuterRef("pk"), is_active=True).order_by()
     organisations = organisations.annotate(
-        contact_count=Coalesce(Subquery(active.values("organisation").annotate(n=Count("pk")).values("n")), 0)
+        contact_count=Coalesce(Subquery(active.values("organisation").annotate(n=Count("organisation")).values("n")), 0)
     ).order_by("name", "pk")
-    page = Paginator(organisations, 50).get_page(request.GET.get("sida"))
+    page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("sida"))
     can_create = is_register_admin(request.user) or can_create_contacts(request.user)
-    return render(request, "natverk/organisation_list.html", {"page": page, "q": query, "can_create": can_create})
+    params = request.GET.copy()
+    params.pop("sida", None)
+    context = {
+        "page": page,
+        "form": form,
+        "q": query,
+        "municipality": municipality,
+        "query": params.urlencode(),
+        "can_create": can_create,
+    }
+    return render(request, "natverk/organisation_list.html", context)
+
+
+ORGANISATIONS_PER_PAGE = 25
 
 
 @login_required
@@ -365,25 +414,45 @@ def network_list(request):
     networks = Network.objects.visible_to(request.user).select_related("convenor")
     form = NetworkFilterForm(request.GET or None)
     # An unknown municipality (a stale or edited link) is no filter, not an error; the search text still applies.
-    query, municipality = clean_query(request.GET.get("q")), None
-    if form.is_valid():
-        municipality = form.cleaned_data["municipality"]
+    query = clean_query(request.GET.get("q"))
+    form.is_valid()  # each valid field filters, an invalid one (a stale municipality) is left out
+    data = getattr(form, "cleaned_data", {})
+    municipality, kind, status = data.get("municipality"), data.get("kind", ""), data.get("status", "")
     if query:
         networks = word_filter(networks, query, ["name", "purpose"])
     if municipality:
         # The networks where the municipality has a current representative (the municipality page's "Visa alla").
         represented = Membership.objects.current().filter(municipality=municipality).values("network_id")
         networks = networks.filter(pk__in=represented)
-    counts = dict(Membership.objects.current().values("network").annotate(n=Count("id")).values_list("network", "n"))
-    rows = [(network, counts.get(network.pk, 0)) for network in networks]
+    if kind:
+        networks = networks.filter(kind=kind)
+    if status:
+        networks = networks.filter(is_active=status == "active")
+    # Members counted for the networks on the page only (a correlated count after the sort and LIMIT).
+    networks = with_member_count(networks).order_by("name", "pk")
+    page = Paginator(networks, NETWORKS_PER_PAGE).get_page(request.GET.get("sida"))
+    params = request.GET.copy()
+    params.pop("sida", None)
     context = {
-        "rows": rows,
+        "page": page,
+        "rows": [(network, network.member_count) for network in page],
         "form": form,
         "q": query,
+        "query": params.urlencode(),
         "municipality": municipality,
+        "filtered": bool(query or municipality or kind or status),
         "is_admin": is_register_admin(request.user),
     }
     return render(request, "natverk/network_list.html", context)
+
+
+NETWORKS_PER_PAGE = 25
+
+
+def with_member_count(networks, day=None):
+    """``networks`` annotated with ``member_count``: their current memberships, counted in SQL per network."""
+    current = Membership.objects.current(day).filter(network=OuterRef("pk")).order_by().values("network")
+    return networks.annotate(member_count=Coalesce(Subquery(current.annotate(n=Count("network")).values("n")), 0))
 
 
 @login_required
@@ -587,7 +656,7 @@ def municipality_detail(request, code):
         if name == "representation":
             context["representation"], context["representation_total"] = _representation_by_network(found)
             continue
-        if name in ("contacts", "insatser", "action_points"):
+        if name in ("contacts", "organisations", "insatser", "action_points"):
             # A large municipality has thousands: the page shows the first ones and links to the full list.
             total = _insats_total(request.user, municipality) if name == "insatser" else found.count()
             context[f"{name}_total"] = total

@@ -152,7 +152,11 @@ def test_representation_is_one_line_per_network_with_the_first_names_and_a_link_
 
     # The link: the networks where Huddinge is represented today, all of them, and nothing else.
     listed = client.get(reverse("natverk:network_list"), {"municipality": huddinge.pk})
-    assert [network.name for network, _count in listed.context["rows"]] == [n.name for n in networks]
+    rest = client.get(reverse("natverk:network_list"), {"municipality": huddinge.pk, "sida": 2})
+    assert listed.context["page"].paginator.count == len(networks)  # 28: 25 on the first page, 3 on the next
+    assert [network.name for network, _count in listed.context["rows"] + rest.context["rows"]] == [
+        n.name for n in networks
+    ]
     assert "där Huddinge har en representant" in listed.content.decode()
     botkyrka_networks = client.get(reverse("natverk:network_list"), {"municipality": botkyrka.pk})
     assert [network.name for network, _count in botkyrka_networks.context["rows"]] == ["Avslutat nätverk"]
