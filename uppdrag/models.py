@@ -265,6 +265,16 @@ class ActionPointQuerySet(models.QuerySet):
         return self.filter(Exists(links.filter(municipality_id__in=municipality_ids)))
 
 
+def when_text(due_date, expected_month, expected_text):
+    """An action point's "when" (``ActionPoint.when_text``) from its three fields."""
+    if due_date:
+        return due_date.isoformat()
+    if expected_month:
+        text = expected_month.strftime("%Y-%m")
+        return f"{text} ({expected_text})" if expected_text else text
+    return expected_text
+
+
 class ActionPoint(VersionedModel):
     """Something the strategist (or someone else) is to do or watch, with status and journal."""
 
@@ -434,12 +444,7 @@ class ActionPoint(VersionedModel):
     @property
     def when_text(self):
         """The due date, or the expected month with its free text ("2026-08 (aug–sep)")."""
-        if self.due_date:
-            return self.due_date.isoformat()
-        if self.expected_month:
-            text = self.expected_month.strftime("%Y-%m")
-            return f"{text} ({self.expected_text})" if self.expected_text else text
-        return self.expected_text
+        return when_text(self.due_date, self.expected_month, self.expected_text)
 
     def status_set(self, status, note=""):
         """Change the status; closing stamps the completion time, reopening clears it."""

@@ -1,6 +1,7 @@
 """Writes and reads of uppdrag that span several models or send mail."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,7 +17,7 @@ from intro_sodertorn.reminders import send_reminder_once
 from natverk.models import Contact
 
 from . import report_sections
-from .models import ActionPoint, Health, JournalNote, ReminderSetting, ReportSnapshot, StrategicArea
+from .models import ActionPoint, Health, JournalNote, ReminderSetting, ReportSnapshot, StrategicArea, when_text
 
 # --- Action points -----------------------------------------------------------------------
 
@@ -140,42 +141,49 @@ def area_tree_build(assignment, user, shown=3, today=None):
     return {"rows": rows, "unplaced": first.get(None, []), "unplaced_count": by_area.get(None, ZERO)[3]}
 
 
-FIRST_OPEN_FIELDS = (
-    "title",
-    "status",
-    "area_id",
-    "due_date",
-    "expected_month",
-    "expected_text",
-    "priority",
-    "owner_user__first_name",
-    "owner_user__last_name",
-    "owner_user__username",
-    "owner_contact_id",
-)
+@dataclass(slots=True)
+class ShownPoint:
+    """What the areas page shows of an open point: read as plain values, not as a model object with its owner's."""
+
+    pk: int
+    title: str
+    status: str
+    when_text: str
+    owner_name: str
+    overdue: bool
 
 
 def _first_open(points, shown, today):
-    """``{area id: [point, ...]}``: per area the first ``shown`` open points in the list's order, ``overdue`` set."""
+    """``{area id: [ShownPoint, ...]}``: per area the first ``shown`` open points in the list's order."""
     order = [F("due_date").asc(nulls_last=True), F("expected_month").asc(), F("priority").asc(), F("pk").asc()]
     # The owner's name read for the ranked points only (a contact's name by its key): a join with the contact
     # register would be made for every open point, before the ranking leaves three per area.
     contact_name = Subquery(Contact.objects.filter(pk=OuterRef("owner_contact_id")).values("name")[:1])
-    chosen = (
+    ranked = (
         points.open()
         .annotate(rank=Window(RowNumber(), partition_by=F("area_id"), order_by=order), contact_name=contact_name)
         .filter(rank__lte=shown)
-        .select_related("owner_user")
-        # What the page shows of a point (title, status, when, owner): not its description or time stamps.
-        .only(*FIRST_OPEN_FIELDS)
         .order_by("area_id", "rank")
+        .values_list(
+            "pk",
+            "area_id",
+            "title",
+            "status",
+            "due_date",
+            "expected_month",
+            "expected_text",
+            "owner_user__first_name",
+            "owner_user__last_name",
+            "owner_user__username",
+            "contact_name",
+        )
     )
     result = {}
-    for point in chosen:
-        point.overdue = point.is_overdue(today)
-        if point.owner_contact_id:
-            point.owner_contact = Contact(pk=point.owner_contact_id, name=point.contact_name)
-        result.setdefault(point.area_id, []).append(point)
+    for pk, area_id, title, status, due, month, expected, first, last, username, contact in ranked:
+        # As ActionPoint.owner_name: the user's full name or user name, else the contact's name.
+        owner = (f"{first} {last}".strip() or username) if username else (contact or "")
+        point = ShownPoint(pk, title, status, when_text(due, month, expected), owner, due is not None and due < today)
+        result.setdefault(area_id, []).append(point)
     return result
 
 

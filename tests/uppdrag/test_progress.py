@@ -141,3 +141,39 @@ def test_a_reader_s_areas_page_counts_and_lists_only_what_they_may_read(more_poi
     assert rows["1"]["count"] == 4  # regional, cancelled, done and the watch item; not the municipalities' points
     assert rows["2"]["count"] == 0 and rows["2"]["points"] == []
     assert "Väntar sedan i går" not in response.content.decode()
+
+
+def test_the_areas_page_shows_each_point_as_the_point_itself_says(areas, cast, client_as):
+    """The areas page reads plain values for its points: owner, when and overdue as ActionPoint gives them."""
+    from natverk.models import Contact
+
+    strategist = cast["strateg"]
+    named = cast["lasare"]
+    named.first_name, named.last_name = "", ""
+    named.save()
+    contact = Contact.objects.create(name="Kontakt utan konto", email="kontakt@example.se")
+    make = ActionPoint.objects.create
+    area = areas["1.B"]
+    made = [
+        make(title="Ägs av strategen", area=area, owner_user=strategist, due_date=TODAY - datetime.timedelta(days=1)),
+        make(title="Ägs av en kontakt", area=area, owner_contact=contact, due_date=TODAY),
+        make(
+            title="Väntas i augusti",
+            area=area,
+            owner_user=named,
+            kind="watch",
+            expected_month=TODAY.replace(month=8, day=1),
+            expected_text="aug–sep",
+        ),
+    ]
+    response = client_as("strateg").get("/uppdrag/omraden/")
+    shown = {point.title: point for row in response.context["rows"] for point in row["points"]}
+    for point in made:
+        listed = shown[point.title]
+        assert (listed.pk, listed.status, listed.when_text) == (point.pk, point.status, point.when_text)
+        assert (listed.owner_name, listed.overdue) == (point.owner_name, point.is_overdue(TODAY))
+    assert shown["Ägs av strategen"].overdue and not shown["Ägs av en kontakt"].overdue
+    assert shown["Ägs av en kontakt"].owner_name == "Kontakt utan konto"
+    assert shown["Väntas i augusti"].owner_name == "lasare"
+    assert shown["Väntas i augusti"].when_text == f"{TODAY.year}-08 (aug–sep)"
+    assert "Kontakt utan konto" in response.content.decode()
