@@ -214,6 +214,13 @@ class Contact(VersionedModel):
             models.Index(fields=["name"], name="contact_name_idx"),
             # The organisation list's active contacts per organisation, counted from the index alone.
             models.Index(fields=["organisation"], condition=Q(is_active=True), name="contact_active_org_idx"),
+            # The contacts a municipality has now (active, not anonymised): counted per municipality from the index
+            # alone (views.municipality_list), the first by name on the municipality page.
+            models.Index(
+                fields=["municipality", "name"],
+                condition=Q(is_active=True, anonymised_at__isnull=True),
+                name="contact_municipality_now_idx",
+            ),
             # The retention review's candidates: not anonymised, unchanged since the cutoff.
             models.Index(fields=["updated_at"], condition=Q(anonymised_at__isnull=True), name="contact_retention_idx"),
         ]

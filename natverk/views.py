@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -640,9 +640,11 @@ def _meeting_form(request, network, meeting):
 @require_GET
 def municipality_list(request):
     today = timezone.localdate()
-    municipalities = Municipality.objects.annotate(
-        contact_count=Count("contacts", filter=Q(contacts__is_active=True, contacts__anonymised_at__isnull=True))
-    )
+    # Each municipality's current contacts counted from contact_municipality_now_idx (a correlated count), where
+    # a join with GROUP BY read every contact of the register.
+    current = Contact.objects.filter(municipality=OuterRef("pk"), is_active=True, anonymised_at__isnull=True)
+    counted = current.order_by().values("municipality").annotate(n=Count("municipality")).values("n")
+    municipalities = Municipality.objects.annotate(contact_count=Coalesce(Subquery(counted), 0))
     return render(request, "natverk/municipality_list.html", {"municipalities": municipalities, "today": today})
 
 
@@ -656,10 +658,12 @@ def municipality_detail(request, code):
         if name == "representation":
             context["representation"], context["representation_total"] = _representation_by_network(found)
             continue
-        if name in ("contacts", "organisations", "insatser", "action_points"):
+        if name == "insatser":
+            context["insatser_total"], context["insatser"] = _first_insatser(request.user, municipality, found)
+            continue
+        if name in ("contacts", "organisations", "action_points"):
             # A large municipality has thousands: the page shows the first ones and links to the full list.
-            total = _insats_total(request.user, municipality) if name == "insatser" else found.count()
-            context[f"{name}_total"] = total
+            context[f"{name}_total"] = found.count()
             found = found[:MUNICIPALITY_SHOWN]
         context[name] = found
     return render(request, "natverk/municipality_detail.html", context)
@@ -669,6 +673,22 @@ def municipality_detail(request, code):
 MUNICIPALITY_SHOWN = 25
 # Representatives named per network on the municipality page; the network's page lists them all.
 REPRESENTATIVES_SHOWN = 5
+
+
+def _first_insatser(user, municipality, insatser):
+    """``(how many, the first MUNICIPALITY_SHOWN)`` of the municipality's insatser on the page, chosen once per state
+    of the catalogue (``insatsbasen.counts.per_state``: the key changes with every change that could add, remove or
+    move one, and holds the user's scope and the day), where every view read thousands of the municipality's insatser
+    to count them and to find the first in review order. The rows themselves are read fresh by their ids."""
+    from insatsbasen.counts import catalogue_state, per_state
+
+    state = catalogue_state()
+    total = per_state("municipality-insatser", insatser.order_by(), lambda: _insats_total(user, municipality), state)
+    first = insatser.values("pk")[:MUNICIPALITY_SHOWN]
+    ids = per_state("municipality-first-insatser", first, lambda: [row["pk"] for row in first], state)
+    shown = ("pk", "name", "status", "last_verified_at", "created_at", "review_due_on")  # what the table shows
+    rows = insatser.model.objects.only(*shown).in_bulk(ids)
+    return total, [rows[pk] for pk in ids if pk in rows]
 
 
 def _insats_total(user, municipality):
@@ -699,6 +719,8 @@ def _representation_by_network(memberships):
         .filter(place__lte=REPRESENTATIVES_SHOWN)
         .select_related(None)
         .select_related("contact")
+        # Only what the line shows: a contact's notes and other details are not read for each representative.
+        .only("id", "network_id", "contact_id", "role", "valid_from", "contact__id", "contact__name")
         .order_by("contact__name", "pk")
     )
     members = {}

@@ -175,3 +175,28 @@ def test_the_insats_count_has_each_owned_or_shared_insats_once(make_insats, clie
     make_insats("Arkiverad kurs", status=Insats.Status.ARCHIVED)
     response = client_as("lasare").get(reverse("natverk:municipality_detail", args=["0126"]))
     assert response.context["insatser_total"] == 2 == len(response.context["insatser"])
+
+
+def test_the_municipality_pages_insatser_follow_every_change_at_once(make_insats, municipalities, client_as):  # noqa: F811
+    """The first insatser and their total are kept per state of the catalogue: a new insats, a status change or a
+    shared one shows on the very next view, never a figure of before."""
+    huddinge, botkyrka = municipalities["Huddinge"], municipalities["Botkyrka"]
+    url = reverse("natverk:municipality_detail", args=[huddinge.code])
+    client = client_as("lasare")
+    first = make_insats("Svenska i Flemingsberg")
+    page = client.get(url)
+    assert page.context["insatser_total"] == 1 and [i.name for i in page.context["insatser"]] == [first.name]
+
+    second = make_insats("Föräldrastöd i Huddinge")
+    shared = make_insats("Jobbspår Botkyrka", municipality="Botkyrka")
+    shared.participating_municipalities.add(huddinge)
+    shared.save()
+    page = client.get(url)
+    assert page.context["insatser_total"] == 3
+    assert {i.name for i in page.context["insatser"]} == {first.name, second.name, shared.name}
+
+    second.status = Insats.Status.ARCHIVED
+    second.save()
+    page = client.get(url)
+    assert page.context["insatser_total"] == 2 and second.pk not in [i.pk for i in page.context["insatser"]]
+    assert client.get(reverse("natverk:municipality_detail", args=[botkyrka.code])).context["insatser_total"] == 1
