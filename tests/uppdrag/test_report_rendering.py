@@ -48,6 +48,9 @@ def test_the_document_is_rendered_once_and_then_served_as_rendered(saved, render
     document = first[first.index('<article class="report"') : first.index("</article>")]
     assert document and document in second
     assert report_rendering.BODY_PLACE not in second
+    # The summary's rows lead to their sections.
+    assert '<a href="#report-c-1">' in first and '<section class="report-section" id="report-c-1">' in first
+    assert '<a href="#report-a-1">' in first and 'id="report-a-1"' in first
 
 
 def test_another_language_or_a_corrected_title_renders_anew(saved, renders):
