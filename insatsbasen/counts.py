@@ -10,7 +10,8 @@ page after a change always counts anew. The key (``catalogue_state``) is read in
   deleted (archived instead; admin refuses deletion), so the newest id changes with every new one;
 - every category's name and review interval, every target group's and municipality's name: a rename or a new
   interval changes labels and review dates without touching an insats's history;
-- the Stockholm day: "due for review" and "not ended" count against today.
+- the Stockholm day: "due for review" and "not ended" count against today;
+- the newest erasure of a person (``AnonymisationLog``), which scrubs their traces from rows without a history row.
 
 Nothing is ever served stale, so there is no expiry to tune; entries of old states age out of the cache
 (``COUNTS_SECONDS``).
@@ -25,7 +26,7 @@ from django.db.models import Case, Count, Max, Value, When
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 
-from natverk.models import Contact, Municipality, Organisation
+from natverk.models import AnonymisationLog, Contact, Municipality, Organisation
 
 from .models import Category, Insats, InsatsChange, InsatsText, TargetGroup
 
@@ -52,6 +53,9 @@ def catalogue_state(today=None, register=False):
         ),
         list(TargetGroup.objects.order_by("pk").values_list("pk", "name", "name_en")),
         list(Municipality.objects.order_by("pk").values_list("pk", "name", "member_from", "member_to")),
+        # An erasure scrubs a person's traces from rows without a history row: every state after it is new, so no
+        # kept search result still finds an insats by the name it no longer holds.
+        AnonymisationLog.objects.aggregate(last=Max("pk"))["last"],
     ]
     if register:
         parts += [

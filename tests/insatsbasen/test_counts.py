@@ -246,3 +246,26 @@ def test_an_administrators_home_lists_follow_a_verification_and_a_contact_at_onc
     contact.email = ""
     contact.save()
     assert panels() == ([], ["Kurs med kontaktperson"])
+
+
+def test_a_kept_search_result_does_not_find_an_insats_by_an_erased_persons_name(make_insats, cast, client_as):
+    """An erasure scrubs the person's name from the insats without a history row; the search kept per state must
+    not go on finding the insats by that name (the newest erasure is part of the state)."""
+    from natverk import services as natverk_services
+    from natverk.models import Contact
+
+    contact = Contact.objects.create(name="Ingeborg Lindqvist", email="ingeborg.lindqvist@huddinge.se")
+    make_insats("Språkcafé", description="Ledare: Ingeborg Lindqvist, som också tar emot anmälningar.")
+    make_insats("Läxhjälp", description="Ledare: Per Ek.")
+    reader = client_as("lasare")
+
+    def found():
+        page = reader.get(reverse("insatsbasen:index"), {"q": "lindqvist"}).context["page"]
+        return [insats.name for insats in page.object_list], page.paginator.count
+
+    assert found() == (["Språkcafé"], 1)
+    assert found() == (["Språkcafé"], 1)
+    natverk_services.contact_anonymise(Contact.objects.get(pk=contact.pk), cast["strateg"])
+    assert "Lindqvist" not in Insats.objects.get(name="Språkcafé").description
+    # Neither the row nor the count ("1 träff" would still tell that someone of that name was there).
+    assert found() == ([], 0)
