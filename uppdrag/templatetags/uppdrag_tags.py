@@ -59,3 +59,37 @@ def kis_status_label(code):
     if not code:
         return gettext("Not started")
     return _label(Report.Status, code)
+
+
+ADDRESS_KEY = 987654321  # a key no other part of an address holds
+
+
+@register.simple_tag
+def point_lines(points, owners=True):
+    """The areas page's open points (``services.ShownPoint``) as list items: status, title linked, when and owner.
+
+    Written in one ``format_html_join`` pass, as the insats list's badges are: through the template language each
+    line cost a dozen variable lookups and a tag per point, which a page of 30 areas felt."""
+    from django.urls import reverse
+    from django.utils.html import format_html_join
+
+    # The detail address reversed once, each point's key put in its place (a reverse per point was a tenth of it).
+    address = reverse("uppdrag:actionpoint_detail", args=[ADDRESS_KEY])
+
+    def line(point):
+        owner = f" · {point.owner_name}" if owners and point.owner_name else ""
+        return (
+            point.status,
+            status_label(point.status),
+            address.replace(str(ADDRESS_KEY), str(point.pk)),
+            point.title,
+            "overdue-date" if point.overdue else "text-muted",
+            f"{point.when_text}{owner}",
+        )
+
+    return format_html_join(
+        "\n",
+        '<li class="mb-1"><span class="badge status-badge status-{}">{}</span> <a href="{}">{}</a> '
+        '<span class="small {}">{}</span></li>',
+        (line(point) for point in points),
+    )
