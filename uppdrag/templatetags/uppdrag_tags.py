@@ -61,27 +61,22 @@ def kis_status_label(code):
     return _label(Report.Status, code)
 
 
-ADDRESS_KEY = 987654321  # a key no other part of an address holds
-
-
 @register.simple_tag
 def point_lines(points, owners=True):
     """The areas page's open points (``services.ShownPoint``) as list items: status, title linked, when and owner.
 
     Written in one ``format_html_join`` pass, as the insats list's badges are: through the template language each
     line cost a dozen variable lookups and a tag per point, which a page of 30 areas felt."""
-    from django.urls import reverse
     from django.utils.html import format_html_join
 
-    # The detail address reversed once, each point's key put in its place (a reverse per point was a tenth of it).
-    address = reverse("uppdrag:actionpoint_detail", args=[ADDRESS_KEY])
+    from intro_sodertorn.templatetags.portal import object_url
 
     def line(point):
         owner = f" · {point.owner_name}" if owners and point.owner_name else ""
         return (
             point.status,
             status_label(point.status),
-            address.replace(str(ADDRESS_KEY), str(point.pk)),
+            object_url("uppdrag:actionpoint_detail", point.pk),
             point.title,
             "overdue-date" if point.overdue else "text-muted",
             f"{point.when_text}{owner}",
