@@ -133,14 +133,19 @@ def coverages(periods=None, municipalities=None):
     code, key = COVERAGE_BASIS
     reported = defaultdict(set)
     basis = defaultdict(list)
-    rows = Report.objects.reported().values_list("municipality_id", "period_id", "period__year", "period__half")
+    # Unordered (sets and a dict are filled; the basis is sorted below): the models' default orders join and sort.
+    rows = (
+        Report.objects.reported().order_by().values_list("municipality_id", "period_id", "period__year", "period__half")
+    )
     order = {}
     for municipality_id, period_id, year, half in rows:
         reported[period_id].add(municipality_id)
         order[period_id] = (year, half or 0)
-    received = Value.objects.filter(
-        report__status=Report.Status.APPROVED, indicator__code=code, key=key, value__isnull=False
-    ).values_list("report__municipality_id", "report__period_id", "value")
+    received = (
+        Value.objects.filter(report__status=Report.Status.APPROVED, indicator__code=code, key=key, value__isnull=False)
+        .order_by()
+        .values_list("report__municipality_id", "report__period_id", "value")
+    )
     for period in periods:
         order[period.pk] = (period.year, period.half or 0)
     ordered = sorted(order, key=lambda period_id: order[period_id])
@@ -185,7 +190,9 @@ def load_grid(user, periods, codes=None, keys=None, coverage=None):
     typed = defaultdict(dict)
     # A subquery, not a list of ids: the query stays one statement of the same size for any number of reports.
     fields = ["report_id", "indicator__code", "key", "value"] + (["explanation"] if _HAS_EXPLANATION else [])
-    rows = Value.objects.filter(report__in=approved.values("pk"))
+    # Unordered: the figures go into a dict, and Value's default order joins period, municipality, form and
+    # indicator only to sort every figure read.
+    rows = Value.objects.filter(report__in=approved.values("pk")).order_by()
     wanted = None if keys is None else {(code, keys[code]) for code in (codes or keys)}
     if wanted is not None:
         # Only the figures the wanted cells and their suppression depend on (``disclosure.related_codes``).
@@ -283,6 +290,7 @@ def indicator_series(user, indicator, periods, filters):
         "method": grid.method.get(indicator.code, "sum"),
         "changes": definition_changes(indicator.code, periods, grid.versions),
         "notes": _notes(grid, periods, municipalities, indicator.code, key),
+        "grid": grid,  # the figures behind it, which also hold any one of its periods (indicator_comparison)
     }
 
 
@@ -308,12 +316,16 @@ def sort_comparison(rows):
     return shown + rest
 
 
-def indicator_comparison(user, indicator, period, filters, coverage=None):
+def indicator_comparison(user, indicator, period, filters, coverage=None, grid=None):
     """All member municipalities for one period, sorted, with the region's figure and its coverage.
 
-    ``coverage``: {period_id: Coverage} including this period, when the caller has it (``load_grid``)."""
+    ``coverage``: {period_id: Coverage} including this period, when the caller has it (``load_grid``). ``grid``:
+    the same indicator and key's figures over periods including this one (``indicator_series``'s), when the caller
+    has them: suppression is decided period by period, so its cells for the period are those a grid of the period
+    alone would hold, and its figures are not read a second time."""
     key = filters.key_for(indicator)
-    grid = load_grid(user, [period], [indicator.code], {indicator.code: key}, coverage=coverage)
+    if grid is None or period.pk not in grid.coverage:
+        grid = load_grid(user, [period], [indicator.code], {indicator.code: key}, coverage=coverage)
     municipalities = [m for m in members([period]) if _is_member(m, period)]
     rows = [Row(m.name, [grid.cell(m.pk, period.pk, indicator.code, key)], municipality=m) for m in municipalities]
     coverage = grid.coverage.get(period.pk)

@@ -148,7 +148,9 @@ def indicator_page(user, indicator, filters, period_id=None):
     comparison = comparison_chart = comparison_summary = None
     if period:
         coverage = {p.pk: c for p, c in zip(periods, series["coverage"], strict=True) if c is not None}
-        comparison = dashboards.indicator_comparison(user, indicator, period, filters, coverage=coverage)
+        comparison = dashboards.indicator_comparison(
+            user, indicator, period, filters, coverage=coverage, grid=series["grid"]
+        )
         rows = comparison["rows"]
         top = rows[0] if rows and rows[0].cells[0].shown is not None else None
         coverage = comparison["coverage"]
