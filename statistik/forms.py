@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intro_sodertorn.forms import cap_text_fields
+from intro_sodertorn.widgets import FastSelect
 from natverk.versioning import LOADED_FIELD, VERSION_FIELD, VERSION_LAYOUT, VersionedFormMixin
 
 from .calc import formula_check
@@ -161,10 +162,11 @@ class FilterForm(forms.Form):
     a range (the region overview shows one year against the year before).
     """
 
-    year_from = forms.TypedChoiceField(label=_("From year"), coerce=int, required=False)
-    year_to = forms.TypedChoiceField(label=_("To year"), coerce=int, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=SEX_CHOICES, required=False)
-    age = forms.ChoiceField(label=_("Age band"), choices=AGE_CHOICES, required=False)
+    # FastSelect: the options in one pass (a year select grows by one option a year, each a template through Select).
+    year_from = forms.TypedChoiceField(label=_("From year"), coerce=int, required=False, widget=FastSelect)
+    year_to = forms.TypedChoiceField(label=_("To year"), coerce=int, required=False, widget=FastSelect)
+    sex = forms.ChoiceField(label=_("Sex"), choices=SEX_CHOICES, required=False, widget=FastSelect)
+    age = forms.ChoiceField(label=_("Age band"), choices=AGE_CHOICES, required=False, widget=FastSelect)
 
     def __init__(self, *args, years=(), single_year=False, **kwargs):
         super().__init__(*args, **kwargs)
