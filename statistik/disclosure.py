@@ -201,9 +201,11 @@ def disclose(reports, indicators_by_version, members, coverage, sees_all=False, 
         by_period[period_id].append((municipality_id, version_id, typed))
     for period_id, entries in by_period.items():
         entries.sort(key=lambda entry: entry[0])
-        for _m, version_id, _typed in entries:
+        # Each version once, in the order the entries name them (the first to define a code gives its method).
+        for version_id in dict.fromkeys(version_id for _m, version_id, _typed in entries):
             for indicator in plans[version_id].indicators:
-                table.method.setdefault(indicator.code, _method(indicator))
+                if indicator.code not in table.method:
+                    table.method[indicator.code] = _method(indicator)
         memo_key = None
         if wanted is not None:
             period_coverage = coverage.get(period_id)
