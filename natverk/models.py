@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intro_sodertorn.choices import choice_label
+
 from .versioning import VersionedModel
 
 
@@ -117,12 +119,7 @@ class Organisation(VersionedModel):
 
     @property
     def kind_label(self):
-        """The kind's name, as ``get_kind_display`` but read from the choices enum: Django's method hashes every
-        choice's translated label on each call, most of a 50-row list's time."""
-        try:
-            return self.Kind(self.kind).label
-        except ValueError:
-            return self.kind
+        return choice_label(self.Kind, self.kind)
 
 
 class ContactQuerySet(models.QuerySet):
@@ -279,12 +276,7 @@ class Network(VersionedModel):
 
     @property
     def kind_label(self):
-        """The kind's name, as ``get_kind_display`` but read from the choices enum: Django's method hashes every
-        choice's translated label on each call, most of a 50-row list's time."""
-        try:
-            return self.Kind(self.kind).label
-        except ValueError:
-            return self.kind
+        return choice_label(self.Kind, self.kind)
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -1,17 +1,11 @@
 from django import template
 
+from intro_sodertorn.choices import choice_label
+
 from ..access import can_manage
 from ..models import ActionPoint, Health
 
 register = template.Library()
-
-
-def _label(choices, code):
-    """The label of a stored code in the active language; an unknown code is shown as it is."""
-    try:
-        return str(choices(code).label)
-    except ValueError:
-        return code or ""
 
 
 @register.filter
@@ -22,17 +16,17 @@ def manages_assignment(user):
 
 @register.filter
 def status_label(code):
-    return _label(ActionPoint.Status, code)
+    return choice_label(ActionPoint.Status, code)
 
 
 @register.filter
 def kind_label(code):
-    return _label(ActionPoint.Kind, code)
+    return choice_label(ActionPoint.Kind, code)
 
 
 @register.filter
 def health_label(code):
-    return _label(Health, code)
+    return choice_label(Health, code)
 
 
 @register.filter
@@ -58,7 +52,7 @@ def kis_status_label(code):
 
     if not code:
         return gettext("Not started")
-    return _label(Report.Status, code)
+    return choice_label(Report.Status, code)
 
 
 @register.simple_tag
