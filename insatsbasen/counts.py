@@ -65,13 +65,6 @@ def catalogue_state(today=None, register=False):
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
-def scope_of(queryset):
-    """What a user-scoped queryset reads, as a short key: its SQL with parameters (two users who see the same
-    insatser share the entry; a user who sees more gets their own)."""
-    sql, params = queryset.query.sql_with_params()
-    return hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:16]
-
-
 # Columns written without a history row (the nightly review bookkeeping, the view counter): what reads one is
 # computed afresh every time, as the state would not see it change.
 UNTRACKED_COLUMNS = ("view_count", "unverified_since", "review_notice")
@@ -80,7 +73,8 @@ REGISTER_TABLES = ('"natverk_organisation"', '"natverk_contact"')
 
 def per_state(name, queryset, compute, state=None):
     """``compute()`` once per state of the catalogue and per SQL of ``queryset`` (what it reads: the filters, the
-    user's scope, the search, the order, the slice), like ``counted``; the register's state joins the key when the
+    user's scope, the search, the order, the slice: two users who see the same insatser share the entry, a user who
+    sees more gets their own), like ``counted``; the register's state joins the key when the
     SQL reads organisations or contacts. A page that keeps several things may pass the ``state`` it read once (with
     the register when any of them reads it)."""
     sql, params = queryset.query.sql_with_params()

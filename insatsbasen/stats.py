@@ -29,9 +29,7 @@ def tables(user, trend=None):
     status_labels = dict(Insats.Status.choices)
     # The counts over every insats, once per state of the catalogue (counts.py); the rest changes with every search
     # and view and is read live from small tables or a LIMIT.
-    catalogue = counts.counted(
-        "statistics", lambda: _catalogue_counts(insatser, today), scope=counts.scope_of(insatser)
-    )
+    catalogue = counts.per_state("statistics", insatser, lambda: _catalogue_counts(insatser, today))
     by_municipality, by_category, by_group = catalogue["municipality"], catalogue["category"], catalogue["group"]
     by_status, freshness = catalogue["status"], catalogue["freshness"]
     weeks = SearchWeek.objects.order_by("-week")[:26]

@@ -183,8 +183,8 @@ def _insats_summary(user, query, size):
 
     Ranking reads every matching insats's search vector (3,000 for "sfi" in a catalogue of 20,000), so the
     ranking (the count and the ids of the first hits) is kept per query and scope for the catalogue's current
-    state (``insatsbasen.counts``: any change of an insats, a category or a municipality makes a new state, so
-    it is never stale); the hits themselves are read anew."""
+    state (``insatsbasen.counts.per_state``, as the insats list's search: any change of an insats, a category or a
+    municipality, or an erasure, makes a new state, so it is never stale); the hits themselves are read anew."""
     from insatsbasen import counts
 
     queryset = _insatser(user, query)
@@ -193,7 +193,7 @@ def _insats_summary(user, query, size):
         rows = list(queryset.annotate(search_total=Window(Count("pk"))).values_list("pk", "search_total")[:size])
         return {"count": min(rows[0][1], COUNT_LIMIT + 1) if rows else 0, "first": [pk for pk, _total in rows]}
 
-    ranking = counts.counted(f"global-search:{size}:{query}", compute, scope=counts.scope_of(queryset))
+    ranking = counts.per_state(f"global-search:{size}", queryset, compute)
     by_pk = queryset.order_by().in_bulk(ranking["first"])
     return ranking["count"], [by_pk[pk] for pk in ranking["first"] if pk in by_pk]
 
